@@ -1,0 +1,59 @@
+// swift-tools-version:6.2
+// Rampart: a safety-guard inference server. Layering (see README "Architecture"):
+// rampart → GuardService → {HTTPServer, Scoring} ; Scoring → Architectures → {Tokenizers, ModelIO} → Tensor → COpenBLAS
+import PackageDescription
+
+let package = Package(
+    name: "Rampart",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rampart", targets: ["rampart"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+    ],
+    targets: [
+        // System libraries and C shims.
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "CEpoll"),
+
+        // Numerics and model loading.
+        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "ModelIO", dependencies: ["Tensor"]),
+        .target(name: "Tokenizers"),
+        .target(name: "Architectures", dependencies: ["Tensor", "ModelIO", "Tokenizers"]),
+
+        // Scoring knows nothing of HTTP; HTTPServer knows nothing of models.
+        .target(name: "Scoring", dependencies: [
+            "Architectures", "Tokenizers", "ModelIO", "Tensor",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        .target(name: "HTTPServer", dependencies: [
+            "CEpoll",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "GuardService", dependencies: [
+            "HTTPServer", "Scoring",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+        .executableTarget(name: "rampart", dependencies: [
+            "GuardService", "Scoring", "Architectures", "ModelIO", "Tensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "Tensor"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
+        .testTarget(name: "ArchitecturesTests", dependencies: ["Architectures", "ModelIO", "Tokenizers", "Tensor"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Architectures"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "GuardServiceTests", dependencies: ["GuardService", "HTTPServer", "Scoring"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// The Architectures target. See README "Architecture" for what it owns.

@@ -1,0 +1,1 @@
+// The GuardService target. See README "Architecture" for what it owns.

@@ -1,0 +1,1 @@
+// The HTTPServer target. See README "Architecture" for what it owns.

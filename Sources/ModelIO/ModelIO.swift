@@ -1,0 +1,1 @@
+// The ModelIO target. See README "Architecture" for what it owns.

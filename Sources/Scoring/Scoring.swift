@@ -1,0 +1,1 @@
+// The Scoring target. See README "Architecture" for what it owns.

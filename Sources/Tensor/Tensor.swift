@@ -1,0 +1,1 @@
+// The Tensor target. See README "Architecture" for what it owns.

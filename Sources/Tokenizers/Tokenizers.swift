@@ -1,0 +1,1 @@
+// The Tokenizers target. See README "Architecture" for what it owns.

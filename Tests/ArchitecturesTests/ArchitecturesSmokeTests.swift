@@ -1,0 +1,6 @@
+import Testing
+@testable import Architectures
+
+@Test func Architectures_moduleBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import GuardService
+
+@Test func GuardService_moduleBuilds() {
+    #expect(Bool(true))
+}
