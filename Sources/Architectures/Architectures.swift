@@ -1,1 +1,0 @@
-// The Architectures target. See README "Architecture" for what it owns.

@@ -1,0 +1,63 @@
+import Foundation
+import ModelIO
+import Tensor
+
+/// `BertForSequenceClassification` (modeling_bert.py): BERT encoder, pooler (dense + tanh on the
+/// first token) and a linear classifier. Keys: `bert.*`, `classifier.*`; a checkpoint saved with
+/// bare encoder keys (`embeddings.*`, `pooler.*`) plus `classifier.*` is accepted too.
+///
+/// Not thread-safe (scratch memory is reused); one owner thread calls `classify` at a time.
+public final class BertForSequenceClassification: LoadableClassifier, @unchecked Sendable {
+    /// The encoder.
+    public let bert: BertModel
+    let pooler: LinearWeights      // <prefix>pooler.dense: [h, h]
+    let classifier: LinearWeights  // classifier: [numLabels, h]
+    /// [batch, hidden] first-token states, then pooled outputs.
+    private let pooled = ScratchBuffer()
+
+    public let numLabels: Int
+    public let labels: [String]
+    public var maxPositions: Int { bert.config.maxPositionEmbeddings }
+
+    public init(config: BertConfig, weights: WeightStore) throws {
+        let prefix = BertModel.checkpointPrefix(in: weights)
+        guard let classifierShape = weights.shape(of: "classifier.weight"), classifierShape.count == 2 else {
+            throw ArchitecturesError.notAClassifier(
+                location: weights.location, detail: "no 'classifier.weight' (a bare BertModel checkpoint?)")
+        }
+        numLabels = classifierShape[0]
+        if !config.labels.isEmpty, config.labels.count != numLabels {
+            throw ArchitecturesError.unsupportedConfig(
+                file: config.sourcePath, detail: "id2label has \(config.labels.count) labels, classifier has \(numLabels) outputs")
+        }
+        labels = config.labels.isEmpty ? (0..<numLabels).map { "LABEL_\($0)" } : config.labels
+        bert = try BertModel(config: config, weights: weights, prefix: prefix)
+        let h = config.hiddenSize
+        pooler = try LinearWeights(prefix: "\(prefix)pooler.dense", inFeatures: h, outFeatures: h, weights: weights)
+        classifier = try LinearWeights(prefix: "classifier", inFeatures: h, outFeatures: numLabels, weights: weights)
+    }
+
+    public static func load(config: ModelConfig, weights: WeightStore, options: EngineOptions) throws -> Self {
+        try Self(config: BertConfig(config), weights: weights)
+    }
+
+    /// Logits, row-major [batchSize, numLabels].
+    public func classify(_ batch: TokenBatch) throws -> [Float] {
+        let h = bert.config.hiddenSize
+        let encoded = try bert.encode(batch)
+        let rows = batch.batchSize
+        guard rows > 0 else { return [] }
+        let buffer = pooled.reserve(2 * rows * h)
+        let first = buffer            // [B, h]: hidden state of each sequence's first ([CLS]) token
+        let pooledOut = buffer + rows * h  // [B, h]
+        for b in 0..<rows { (first + b * h).update(from: encoded.hidden + encoded.offsets[b] * h, count: h) }
+        // BertPooler: tanh(dense(h_[CLS])).
+        pooler.forward(first, rows: rows, into: pooledOut)
+        Kernels.tanh(pooledOut, count: rows * h)
+        var logits = [Float](repeating: 0, count: rows * numLabels)
+        logits.withUnsafeMutableBufferPointer { out in
+            classifier.forward(pooledOut, rows: rows, into: out.baseAddress!)
+        }
+        return logits
+    }
+}

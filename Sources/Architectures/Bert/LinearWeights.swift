@@ -1,0 +1,51 @@
+import ModelIO
+import Tensor
+
+/// An `nn.Linear`: weight [outFeatures, inFeatures], bias [outFeatures], bound from
+/// `<prefix>.weight` / `<prefix>.bias`.
+struct LinearWeights: @unchecked Sendable {
+    let weight: Tensor  // [out, in]
+    let bias: Tensor    // [out]
+    let inFeatures: Int
+    let outFeatures: Int
+
+    init(prefix: String, inFeatures: Int, outFeatures: Int, weights: WeightStore) throws {
+        weight = try weights.tensor("\(prefix).weight", shape: [outFeatures, inFeatures])
+        bias = try weights.tensor("\(prefix).bias", shape: [outFeatures])
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+    }
+
+    /// Concatenates linears that read the same input along the output dimension (Q, K, V → QKV),
+    /// so one GEMM computes them all.
+    init(concatenating parts: [LinearWeights]) {
+        let inFeatures = parts[0].inFeatures
+        precondition(parts.allSatisfy { $0.inFeatures == inFeatures }, "fused linears must share inFeatures")
+        let outFeatures = parts.map(\.outFeatures).reduce(0, +)
+        weight = Tensor(zeros: [outFeatures, inFeatures])
+        bias = Tensor(zeros: [outFeatures])
+        var row = 0
+        for part in parts {
+            (weight.pointer + row * inFeatures).update(from: part.weight.pointer, count: part.weight.count)
+            (bias.pointer + row).update(from: part.bias.pointer, count: part.outFeatures)
+            row += part.outFeatures
+        }
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+    }
+
+    /// y [rows, out] = x [rows, in] · Wᵀ + b.
+    @inline(__always)
+    func forward(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+        BLAS.linear(x, rows: rows, inFeatures: inFeatures, weight: weight.pointer, outFeatures: outFeatures, into: y)
+        Kernels.addBias(y, rows: rows, cols: outFeatures, bias: bias.pointer)
+    }
+
+    /// y [rows, out] += x · Wᵀ + b (the residual connection folded into the GEMM's beta = 1).
+    @inline(__always)
+    func forwardAccumulating(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+        Kernels.addBias(y, rows: rows, cols: outFeatures, bias: bias.pointer)
+        BLAS.linear(x, rows: rows, inFeatures: inFeatures, weight: weight.pointer, outFeatures: outFeatures,
+                    into: y, accumulate: true)
+    }
+}

@@ -1,1 +1,0 @@
-// The ModelIO target. See README "Architecture" for what it owns.
