@@ -1,0 +1,67 @@
+/// Settings of an `HTTPServer`. Every limit answers a hostile or broken client with the status
+/// named below and then closes the connection.
+public struct HTTPServerConfiguration: Sendable, Equatable {
+    /// Address to bind; `0.0.0.0` or `::` for all interfaces. Default `127.0.0.1`.
+    public var host: String
+    /// TCP port; 0 picks an ephemeral port (read it from `HTTPServer.boundPort`). Default 8080.
+    public var port: Int
+    /// listen(2) backlog. Default 512.
+    public var backlog: Int
+    /// Open connections beyond this are answered 503 and closed. Default 1024.
+    public var maxConnections: Int
+    /// Longest request line (method, target, version): 414 beyond. Default 8 KiB.
+    public var maxRequestLineBytes: Int
+    /// Largest header section after the request line (also trailers): 431 beyond. Default 16 KiB.
+    public var maxHeaderBytes: Int
+    /// Most header field lines: 431 beyond. Default 100.
+    public var maxHeaderCount: Int
+    /// Largest request body (after de-chunking): 413 beyond. Default 2 MiB.
+    public var maxBodyBytes: Int
+    /// Time from the first byte of a request to the end of its header section: 408 beyond
+    /// (slowloris). Also how long a new connection may stay silent. Default 10 s.
+    public var headerTimeout: Duration
+    /// Time from the end of the header section to the end of the body: 408 beyond. Default 30 s.
+    public var bodyTimeout: Duration
+    /// How long a keep-alive connection may sit idle between requests before it is closed. Default 60 s.
+    public var idleTimeout: Duration
+    /// How long written bytes may wait for a client that does not read before the connection is
+    /// dropped. Default 30 s.
+    public var writeTimeout: Duration
+    /// Requests read ahead on one connection while earlier responses are pending; reading pauses
+    /// beyond. Default 16.
+    public var maxPipelinedRequests: Int
+    /// Value of the `Server` response header. Default `rampart`.
+    public var serverName: String
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        backlog: Int = 512,
+        maxConnections: Int = 1024,
+        maxRequestLineBytes: Int = 8 * 1024,
+        maxHeaderBytes: Int = 16 * 1024,
+        maxHeaderCount: Int = 100,
+        maxBodyBytes: Int = 2 * 1024 * 1024,
+        headerTimeout: Duration = .seconds(10),
+        bodyTimeout: Duration = .seconds(30),
+        idleTimeout: Duration = .seconds(60),
+        writeTimeout: Duration = .seconds(30),
+        maxPipelinedRequests: Int = 16,
+        serverName: String = "rampart"
+    ) {
+        self.host = host
+        self.port = port
+        self.backlog = backlog
+        self.maxConnections = maxConnections
+        self.maxRequestLineBytes = maxRequestLineBytes
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxHeaderCount = maxHeaderCount
+        self.maxBodyBytes = maxBodyBytes
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
+        self.idleTimeout = idleTimeout
+        self.writeTimeout = writeTimeout
+        self.maxPipelinedRequests = maxPipelinedRequests
+        self.serverName = serverName
+    }
+}
