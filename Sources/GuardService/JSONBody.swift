@@ -1,0 +1,88 @@
+import Foundation
+import HTTPServer
+
+/// JSON in and out: strict request decoding with clear messages, and JSON responses.
+enum JSONBody {
+    /// Decodes a request body: the media type must be JSON (or absent), the bytes valid UTF-8, the document valid
+    /// JSON of the expected shape. Syntax, encoding and type errors are 400; a missing field is 422.
+    static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws(APIError) -> T {
+        if let contentType = request.headers["Content-Type"], !isJSON(contentType) {
+            throw .unsupportedMediaType(contentType)
+        }
+        guard !request.body.isEmpty else { throw .badRequest("the request body is empty; send a JSON object") }
+        guard String(validating: request.body, as: UTF8.self) != nil else {
+            throw .badRequest("the request body is not valid UTF-8", code: "invalid_utf8")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: request.body)
+        } catch let error as APIError {
+            throw error
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw .unprocessable("\(path(context.codingPath + [key])) is required", code: "missing_field")
+        } catch let DecodingError.typeMismatch(expected, context) {
+            throw .badRequest("\(path(context.codingPath)) must be \(describe(expected))", code: "invalid_type")
+        } catch let DecodingError.valueNotFound(expected, context) {
+            throw .badRequest("\(path(context.codingPath)) must be \(describe(expected)), not null", code: "invalid_type")
+        } catch {
+            throw .badRequest("the request body is not valid JSON")
+        }
+    }
+
+    /// `application/json`, `application/<x>+json`, with or without parameters.
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first?
+            .trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        guard !codingPath.isEmpty else { return "the body" }
+        var result = ""
+        for key in codingPath {
+            if let index = key.intValue { result += "[\(index)]" } else {
+                result += result.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return "field \"\(result)\""
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Double.Type, is Float.Type, is Int.Type: return "a number"
+        case is Bool.Type: return "a boolean"
+        case is [Any].Type: return "an array"
+        default:
+            let name = "\(type)"
+            if name.hasPrefix("Array") { return "an array" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            return "a value of another type"
+        }
+    }
+}
+
+/// Builders for JSON responses.
+enum JSONResponse {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return encoder
+    }()
+
+    static func make(status: HTTPStatus = .ok, encoding value: some Encodable) -> HTTPResponse {
+        guard let body = try? encoder.encode(value) else { return APIError.internalError.response() }
+        return make(status: status, body: body)
+    }
+
+    static func make(status: HTTPStatus, object: Any) -> HTTPResponse {
+        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data("{}".utf8)
+        return make(status: status, body: body)
+    }
+
+    static func make(status: HTTPStatus, body: Data) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        return HTTPResponse(status: status, headers: headers, body: body)
+    }
+}

@@ -1,0 +1,27 @@
+import Scoring
+
+/// `GET /v1/models`, in OpenAI's list shape, with Rampart's details of the served guard.
+struct ModelList: Encodable, Sendable {
+    struct Model: Encodable, Sendable {
+        var id: String
+        var object = "model"
+        var created = 0
+        var ownedBy = "rampart"
+        var labels: [String]
+        var maxLength: Int
+        var threshold: Double
+
+        enum CodingKeys: String, CodingKey {
+            case id, object, created, labels, threshold
+            case ownedBy = "owned_by"
+            case maxLength = "max_length"
+        }
+    }
+
+    var object = "list"
+    var data: [Model]
+
+    init(_ scorer: GuardScorer) {
+        data = [Model(id: scorer.modelID, labels: scorer.labels, maxLength: scorer.maxLength, threshold: scorer.threshold)]
+    }
+}

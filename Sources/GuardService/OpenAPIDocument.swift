@@ -1,0 +1,169 @@
+/// The OpenAPI 3.1 description served at `/openapi.json`. Kept in code (not a bundle resource) so that the binary
+/// alone is the whole server; a test validates it and checks that it lists every route.
+enum OpenAPIDocument {
+    static let json = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "Rampart",
+        "version": "0.1.0",
+        "description": "Safety-guard inference server: harmfulness scores (P(unsafe)) for prompts and prompt/response pairs.",
+        "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"}
+      },
+      "servers": [{"url": "http://127.0.0.1:8080"}],
+      "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Required only when the server is started with API keys."}},
+        "schemas": {
+          "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {"error": {"type": "object", "required": ["message", "type", "code"], "properties": {
+              "message": {"type": "string"}, "type": {"type": "string"}, "code": {"type": "string"}}}}
+          },
+          "ScorePair": {
+            "type": "object",
+            "required": ["prompt"],
+            "properties": {"prompt": {"type": "string"}, "response": {"type": "string", "description": "Omit to score the prompt alone."}}
+          },
+          "ScoreRequest": {
+            "type": "object",
+            "description": "Either one pair (prompt, optional response) or a batch (inputs).",
+            "properties": {
+              "prompt": {"type": "string"},
+              "response": {"type": "string"},
+              "inputs": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/ScorePair"}},
+              "threshold": {"type": "number", "minimum": 0, "maximum": 1, "description": "Overrides the flag threshold for this request."}
+            }
+          },
+          "ScoreResult": {
+            "type": "object",
+            "required": ["score", "flagged", "threshold", "truncated", "tokens", "windows", "labels", "degraded"],
+            "properties": {
+              "score": {"type": "number", "minimum": 0, "maximum": 1, "description": "P(unsafe), maximum over windows."},
+              "flagged": {"type": "boolean"},
+              "threshold": {"type": "number"},
+              "truncated": {"type": "boolean", "description": "True when some input tokens were not seen by the model."},
+              "tokens": {"type": "integer"},
+              "windows": {"type": "integer"},
+              "labels": {"type": "object", "additionalProperties": {"type": "number"}},
+              "degraded": {"type": "boolean", "description": "True when the model failed and the failure policy decided."},
+              "model": {"type": "string"}
+            }
+          },
+          "ScoreBatchResponse": {
+            "type": "object",
+            "required": ["results", "model"],
+            "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/ScoreResult"}}, "model": {"type": "string"}}
+          },
+          "ModerationRequest": {
+            "type": "object",
+            "required": ["input"],
+            "properties": {
+              "model": {"type": "string"},
+              "input": {"oneOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}},
+                {"type": "array", "items": {"type": "object", "required": ["type", "text"], "properties": {"type": {"const": "text"}, "text": {"type": "string"}}}}
+              ]}
+            }
+          },
+          "ModerationResponse": {
+            "type": "object",
+            "required": ["id", "model", "results"],
+            "properties": {
+              "id": {"type": "string"},
+              "model": {"type": "string"},
+              "results": {"type": "array", "items": {"type": "object", "required": ["flagged", "categories", "category_scores", "category_applied_input_types"], "properties": {
+                "flagged": {"type": "boolean"},
+                "categories": {"type": "object", "additionalProperties": {"type": "boolean"}},
+                "category_scores": {"type": "object", "additionalProperties": {"type": "number"}},
+                "category_applied_input_types": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                "rampart_score": {"type": "number"},
+                "rampart_threshold": {"type": "number"},
+                "rampart_truncated": {"type": "boolean"}
+              }}}
+            }
+          },
+          "ModelList": {
+            "type": "object",
+            "required": ["object", "data"],
+            "properties": {"object": {"const": "list"}, "data": {"type": "array", "items": {"type": "object", "required": ["id", "object"], "properties": {
+              "id": {"type": "string"}, "object": {"const": "model"}, "created": {"type": "integer"}, "owned_by": {"type": "string"},
+              "labels": {"type": "array", "items": {"type": "string"}}, "max_length": {"type": "integer"}, "threshold": {"type": "number"}}}}}
+          }
+        },
+        "responses": {
+          "BadRequest": {"description": "Malformed JSON, invalid UTF-8 or a field of the wrong type.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "Unauthorized": {"description": "Missing or invalid API key.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "Unprocessable": {"description": "Valid JSON that cannot be scored (missing field, value out of range).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "Overloaded": {"description": "The scoring queue is full; see Retry-After.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "NotReady": {"description": "The model is still loading, or scoring timed out.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      },
+      "paths": {
+        "/v1/score": {"post": {
+          "summary": "Score a prompt, a prompt/response pair, or a batch of them.",
+          "operationId": "score",
+          "security": [{}, {"bearer": []}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScoreRequest"}}}},
+          "responses": {
+            "200": {"description": "One result (single form) or results in input order (batch form).", "content": {"application/json": {"schema": {"oneOf": [
+              {"$ref": "#/components/schemas/ScoreResult"}, {"$ref": "#/components/schemas/ScoreBatchResponse"}]}}}},
+            "400": {"$ref": "#/components/responses/BadRequest"},
+            "401": {"$ref": "#/components/responses/Unauthorized"},
+            "422": {"$ref": "#/components/responses/Unprocessable"},
+            "429": {"$ref": "#/components/responses/Overloaded"},
+            "503": {"$ref": "#/components/responses/NotReady"}
+          }
+        }},
+        "/v1/moderations": {"post": {
+          "summary": "OpenAI-compatible moderation.",
+          "operationId": "createModeration",
+          "security": [{}, {"bearer": []}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ModerationRequest"}}}},
+          "responses": {
+            "200": {"description": "One result per input string (one for an array of content parts).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ModerationResponse"}}}},
+            "400": {"$ref": "#/components/responses/BadRequest"},
+            "401": {"$ref": "#/components/responses/Unauthorized"},
+            "422": {"$ref": "#/components/responses/Unprocessable"},
+            "429": {"$ref": "#/components/responses/Overloaded"},
+            "503": {"$ref": "#/components/responses/NotReady"}
+          }
+        }},
+        "/v1/models": {"get": {
+          "summary": "The served guard model.",
+          "operationId": "listModels",
+          "security": [{}, {"bearer": []}],
+          "responses": {
+            "200": {"description": "The model list.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ModelList"}}}},
+            "401": {"$ref": "#/components/responses/Unauthorized"},
+            "503": {"$ref": "#/components/responses/NotReady"}
+          }
+        }},
+        "/health": {"get": {
+          "summary": "Liveness: the process serves HTTP.",
+          "operationId": "health",
+          "responses": {"200": {"description": "Alive.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"const": "ok"}}}}}}}
+        }},
+        "/ready": {"get": {
+          "summary": "Readiness: the model is loaded and warmed up.",
+          "operationId": "ready",
+          "responses": {
+            "200": {"description": "Ready.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"const": "ready"}, "model": {"type": "string"}}}}}},
+            "503": {"description": "Still loading.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"const": "loading"}}}}}}
+          }
+        }},
+        "/metrics": {"get": {
+          "summary": "Prometheus metrics (text exposition format).",
+          "operationId": "metrics",
+          "responses": {"200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+        }},
+        "/openapi.json": {"get": {
+          "summary": "This document.",
+          "operationId": "openapi",
+          "responses": {"200": {"description": "OpenAPI 3.1 document.", "content": {"application/json": {"schema": {"type": "object"}}}}}
+        }}
+      }
+    }
+    """#
+}

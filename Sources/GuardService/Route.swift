@@ -1,0 +1,33 @@
+import HTTPServer
+
+/// The API's routes, the methods each accepts, and which need an API key.
+enum Route: String, Sendable, CaseIterable {
+    case health = "/health"
+    case ready = "/ready"
+    case metrics = "/metrics"
+    case openAPI = "/openapi.json"
+    case models = "/v1/models"
+    case score = "/v1/score"
+    case moderations = "/v1/moderations"
+
+    static func match(_ path: String) -> Route? {
+        // A trailing slash names the same resource.
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        return Route(rawValue: trimmed)
+    }
+
+    var methods: [HTTPMethod] {
+        switch self {
+        case .health, .ready, .metrics, .openAPI, .models: return [.get, .head]
+        case .score, .moderations: return [.post]
+        }
+    }
+
+    /// Probes, metrics and the API description stay open so that orchestrators and scrapers need no key.
+    var requiresAuthentication: Bool {
+        switch self {
+        case .health, .ready, .metrics, .openAPI: return false
+        case .models, .score, .moderations: return true
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Scoring
+
+/// `POST /v1/score` request: one pair (`prompt`, optional `response`) or a batch (`inputs`), optional `threshold`.
+struct ScoreRequest: Decodable, Sendable {
+    struct Item: Decodable, Sendable {
+        var prompt: String?
+        var response: String?
+    }
+
+    var prompt: String?
+    var response: String?
+    var inputs: [Item]?
+    var threshold: Double?
+
+    /// The inputs to score, and whether the caller used the batch form.
+    func scoreInputs() throws(APIError) -> (inputs: [ScoreInput], isBatch: Bool) {
+        if let inputs {
+            guard prompt == nil, response == nil else {
+                throw .unprocessable("send either \"prompt\" (with optional \"response\") or \"inputs\", not both")
+            }
+            guard !inputs.isEmpty else { throw .unprocessable("\"inputs\" is empty", code: "empty_input") }
+            var result: [ScoreInput] = []
+            result.reserveCapacity(inputs.count)
+            for (index, item) in inputs.enumerated() {
+                guard let prompt = item.prompt else {
+                    throw .unprocessable("inputs[\(index)].prompt is required", code: "missing_field")
+                }
+                result.append(ScoreInput(prompt: prompt, response: item.response))
+            }
+            return (result, true)
+        }
+        guard let prompt else {
+            throw .unprocessable("\"prompt\" is required (or \"inputs\" for a batch)", code: "missing_field")
+        }
+        return ([ScoreInput(prompt: prompt, response: response)], false)
+    }
+}
+
+/// One verdict in a `/v1/score` response.
+struct ScoreResultBody: Encodable, Sendable {
+    var score: Double
+    var flagged: Bool
+    var threshold: Double
+    var truncated: Bool
+    var tokens: Int
+    var windows: Int
+    var labels: [String: Double]
+    var degraded: Bool
+    var model: String?
+
+    init(_ result: ScoreResult, model: String?) {
+        score = result.score
+        flagged = result.isFlagged
+        threshold = result.threshold
+        truncated = result.isTruncated
+        tokens = result.tokens
+        windows = result.windows
+        labels = result.labelScores
+        degraded = result.isDegraded
+        self.model = model
+    }
+}
+
+/// The batch form's response.
+struct ScoreBatchBody: Encodable, Sendable {
+    var results: [ScoreResultBody]
+    var model: String
+}

@@ -1,0 +1,15 @@
+/// The HTTP-facing policy of the guard service: authentication, CORS and logging. Defaults are the safe choice.
+public struct ServiceConfiguration: Sendable {
+    /// Accepted Bearer API keys; empty disables authentication (the default: bind to loopback instead).
+    public var apiKeys: [String]
+    /// Origins allowed to call from a browser (`*` for any); empty disables CORS (the default).
+    public var corsAllowedOrigins: [String]
+    /// Log prompt and response text with each request. Off by default: guard inputs are often sensitive.
+    public var logsRequestBodies: Bool
+
+    public init(apiKeys: [String] = [], corsAllowedOrigins: [String] = [], logsRequestBodies: Bool = false) {
+        self.apiKeys = apiKeys
+        self.corsAllowedOrigins = corsAllowedOrigins
+        self.logsRequestBodies = logsRequestBodies
+    }
+}

@@ -1,0 +1,42 @@
+/// One text to judge: a prompt alone, or a prompt with the response it received.
+public struct ScoreInput: Sendable, Equatable {
+    public var prompt: String
+    /// nil scores the prompt alone; a string (even empty) scores the pair.
+    public var response: String?
+
+    public init(prompt: String, response: String? = nil) {
+        self.prompt = prompt
+        self.response = response
+    }
+}
+
+/// The verdict on one `ScoreInput`.
+public struct ScoreResult: Sendable, Equatable {
+    /// P(unsafe), the maximum over windows. In [0, 1].
+    public var score: Double
+    public var isFlagged: Bool
+    /// The threshold `isFlagged` was decided with.
+    public var threshold: Double
+    /// True when some input tokens were not seen by the model (truncation policy, window cap, dropped prompt head).
+    public var isTruncated: Bool
+    /// Content tokens of the input (prompt + response, without special tokens).
+    public var tokens: Int
+    /// Forward-pass windows that were scored for this input.
+    public var windows: Int
+    /// Probability of every model label, from the highest-scoring window, keyed by label name.
+    public var labelScores: [String: Double]
+    /// True when the model produced a non-finite score and the failure policy decided `isFlagged`.
+    public var isDegraded: Bool
+
+    public init(score: Double, isFlagged: Bool, threshold: Double, isTruncated: Bool, tokens: Int, windows: Int,
+                labelScores: [String: Double], isDegraded: Bool = false) {
+        self.score = score
+        self.isFlagged = isFlagged
+        self.threshold = threshold
+        self.isTruncated = isTruncated
+        self.tokens = tokens
+        self.windows = windows
+        self.labelScores = labelScores
+        self.isDegraded = isDegraded
+    }
+}

@@ -1,1 +1,0 @@
-// The Scoring target. See README "Architecture" for what it owns.

@@ -1,0 +1,163 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import GuardService
+import HTTPServer
+import Logging
+import Metrics
+import Prometheus
+import Scoring
+
+/// `rampart serve`: the HTTP server in front of the guard model.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the guard model over HTTP (scoring API, OpenAI moderations, health, metrics).",
+        discussion: "Every option can also be set through the environment variable named in its help; a flag wins over the variable."
+    )
+
+    @Option(help: "Guard model directory (config.json, model.safetensors, tokenizer.json). Env RAMPART_MODEL. Default: the shipped Models/rampart-guard-minilm.")
+    var model: String?
+
+    @Option(help: "Address to bind. Env RAMPART_HOST. Default: 127.0.0.1 (containers pass 0.0.0.0).")
+    var host: String?
+
+    @Option(help: "TCP port. Env RAMPART_PORT. Default: 8080.")
+    var port: Int?
+
+    @Option(help: "OpenBLAS threads of the inference worker. Env RAMPART_THREADS. Default: the number of CPUs.")
+    var threads: Int?
+
+    @Option(help: "Flag threshold on P(unsafe). Env RAMPART_THRESHOLD. Default: the model's rampart.json threshold, else 0.5.")
+    var threshold: Double?
+
+    @Option(help: "Long inputs: window (score overlapping windows, report the maximum) or truncate. Env RAMPART_LONG_INPUT. Default: window.")
+    var longInput: LongInputPolicy?
+
+    @Option(help: "Window length in tokens. Env RAMPART_MAX_LENGTH. Default: the model's rampart.json max_length, else 512.")
+    var maxLength: Int?
+
+    @Option(help: "Most padded tokens per forward pass. Env RAMPART_MAX_BATCH_TOKENS. Default: 8192.")
+    var maxBatchTokens: Int?
+
+    @Option(help: "Most windows per forward pass. Env RAMPART_MAX_BATCH_SIZE. Default: 32.")
+    var maxBatchSize: Int?
+
+    @Option(help: "Most windows waiting before requests get 429. Env RAMPART_MAX_QUEUE. Default: 2048.")
+    var maxQueue: Int?
+
+    @Option(help: "Per-request scoring timeout in seconds. Env RAMPART_REQUEST_TIMEOUT. Default: 30.")
+    var requestTimeout: Double?
+
+    @Flag(help: "Pass inputs whose scoring failed instead of flagging them. Env RAMPART_FAIL_OPEN. Default: fail closed.")
+    var failOpen = false
+
+    @Option(help: "Largest request body in bytes (413 above). Env RAMPART_MAX_BODY_BYTES. Default: 2097152.")
+    var maxBodyBytes: Int?
+
+    @Option(help: "Most open connections (503 above). Env RAMPART_MAX_CONNECTIONS. Default: 1024.")
+    var maxConnections: Int?
+
+    @Option(help: "Seconds an idle keep-alive connection stays open. Env RAMPART_IDLE_TIMEOUT. Default: 60.")
+    var idleTimeout: Double?
+
+    @Option(help: "Seconds a client may take to send the request headers (408 after). Env RAMPART_HEADER_TIMEOUT. Default: 10.")
+    var headerTimeout: Double?
+
+    @Option(help: "File with one API key per line; requests then need Authorization: Bearer <key>. Env RAMPART_API_KEYS_FILE (or RAMPART_API_KEYS, comma-separated). Default: no authentication.")
+    var apiKeysFile: String?
+
+    @Option(help: "Browser origins allowed by CORS, comma-separated, or *. Env RAMPART_CORS_ORIGINS. Default: CORS off.")
+    var corsOrigins: [String] = []
+
+    @Option(help: "Seconds to finish in-flight requests after SIGTERM/SIGINT. Env RAMPART_SHUTDOWN_GRACE. Default: 10.")
+    var shutdownGrace: Double?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env RAMPART_LOG_LEVEL. Default: info.")
+    var logLevel: String?
+
+    @Flag(help: "Log request bodies (prompt and response text). Env RAMPART_LOG_BODIES. Default: off.")
+    var logBodies = false
+
+    func run() throws {
+        let settings: ServeSettings
+        do {
+            settings = try ServeSettings(self, environment: Environment())
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = settings.logLevel
+            return handler
+        }
+        let logger = Logger(label: "rampart")
+        let registry = PrometheusCollectorRegistry()
+        let factory = PrometheusMetricsFactory(registry: registry)
+        MetricsSystem.bootstrap(factory)
+        settings.log(to: logger)
+
+        let service = GuardService(configuration: settings.service, registry: registry, metricsFactory: factory,
+                                   logger: logger)
+        let server = HTTPServer(configuration: settings.http, handler: service, logger: logger)
+        do {
+            try server.start()
+        } catch {
+            logger.critical("cannot listen", metadata: ["host": "\(settings.http.host)", "port": "\(settings.http.port)",
+                                                         "error": "\(error)"])
+            throw ExitCode(1)
+        }
+        logger.notice("listening", metadata: ["address": "\(settings.http.host):\(server.boundPort)"])
+
+        let scorerBox = ScorerBox()
+        let loader = Thread {
+            do {
+                let scorer = try GuardScorer(modelDirectory: settings.modelDirectory, configuration: settings.scoring,
+                                             logger: logger)
+                try scorer.warmUp()
+                scorerBox.set(scorer)
+                service.attach(scorer)
+                logger.notice("ready", metadata: ["model": "\(scorer.modelID)", "load_ms": "\(scorer.loadDuration.milliseconds)",
+                                                   "max_length": "\(scorer.maxLength)", "threshold": "\(scorer.threshold)"])
+            } catch {
+                logger.critical("cannot load the model", metadata: ["error": "\(error)"])
+                Foundation.exit(1)
+            }
+        }
+        loader.name = "rampart-loader"
+        loader.start()
+
+        let grace = settings.shutdownGrace
+        let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { @Sendable in
+                logger.notice("draining", metadata: ["signal": "\(number)"])
+                server.shutdown(gracePeriod: grace)
+            }
+            source.resume()
+            return source
+        }
+        server.run()
+        scorerBox.get()?.shutdown()
+        signals.forEach { $0.cancel() }
+        logger.notice("stopped")
+    }
+}
+
+/// Hands the loaded scorer from the loader thread to the shutdown path.
+private final class ScorerBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var scorer: GuardScorer?
+
+    func set(_ scorer: GuardScorer) { lock.withLock { self.scorer = scorer } }
+    func get() -> GuardScorer? { lock.withLock { scorer } }
+}
+
+extension Duration {
+    var milliseconds: Int {
+        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+extension LongInputPolicy: ExpressibleByArgument {}
