@@ -1,0 +1,144 @@
+/// tokenizer.json `added_tokens`: tokens matched in the text before the model sees it (HF tokenizers
+/// `AddedVocabulary`). Tokens with `normalized: false` (special tokens such as `[SEP]`) are found in the raw text,
+/// the others in the normalized text; matching is leftmost-longest, as tokenizers' Aho-Corasick is configured.
+struct AddedVocabulary: Sendable {
+    struct AddedToken: Sendable {
+        var content: [Unicode.Scalar]
+        var id: Int32
+        var isSingleWord: Bool
+        var stripsLeft: Bool
+        var stripsRight: Bool
+        var isNormalized: Bool
+    }
+
+    /// One stretch of input: either an added token's id or text still to tokenize.
+    enum Segment {
+        case token(Int32)
+        case text(TextPiece)
+    }
+
+    private(set) var tokens: [AddedToken] = []
+    private var rawPatterns = Matcher()
+    private var normalizedPatterns = Matcher()
+
+    init() {}
+
+    init(_ entries: [JSONValue], path: String, normalizer: (any Normalizer)?) throws {
+        for (index, entry) in entries.enumerated() {
+            let json = try JSONComponent(entry, path: path, component: "added_tokens[\(index)]")
+            let content = try json.string("content")
+            let id = try json.int("id")
+            guard let id32 = Int32(exactly: id), id32 >= 0 else { throw json.invalid("id", "\(id) is not a token id") }
+            let token = AddedToken(
+                content: Array(content.unicodeScalars), id: id32,
+                isSingleWord: try json.bool("single_word", default: false),
+                stripsLeft: try json.bool("lstrip", default: false),
+                stripsRight: try json.bool("rstrip", default: false),
+                // tokenizers: special tokens default to not normalized, others to normalized.
+                isNormalized: try json.bool("normalized", default: !(try json.bool("special", default: false))))
+            tokens.append(token)
+            guard !token.content.isEmpty else { continue }
+            if token.isNormalized {
+                let pattern = normalizer.map { Array($0.normalize(content).unicodeScalars) } ?? token.content
+                normalizedPatterns.add(pattern, token: tokens.count - 1)
+            } else {
+                rawPatterns.add(token.content, token: tokens.count - 1)
+            }
+        }
+    }
+
+    /// Splits `text` around added tokens, normalizing the stretches between them.
+    func segments(of text: String, normalizer: (any Normalizer)?) -> [Segment] {
+        let raw = Array(text.unicodeScalars)
+        var segments: [Segment] = []
+        for rawSegment in split(raw, matcher: rawPatterns, isAtStart: true) {
+            guard case let .text(piece) = rawSegment else {
+                segments.append(rawSegment)
+                continue
+            }
+            guard let normalizer else {
+                segments += split(piece.scalars, matcher: normalizedPatterns, isAtStart: piece.isAtStart)
+                continue
+            }
+            let normalized = Array(normalizer.normalize(Self.string(piece.scalars)).unicodeScalars)
+            // Metaspace `first` asks whether the normalized text still starts at original offset 0.
+            let keepsStart = piece.isAtStart && normalizer.keepsStart(of: Self.string(piece.scalars))
+            segments += split(normalized, matcher: normalizedPatterns, isAtStart: keepsStart)
+        }
+        return segments
+    }
+
+    static func string<Scalars: Sequence<Unicode.Scalar>>(_ scalars: Scalars) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
+    }
+
+    /// tokenizers `added_vocabulary.rs: find_matches`, including single_word, lstrip and rstrip.
+    private func split(_ scalars: [Unicode.Scalar], matcher: Matcher, isAtStart: Bool) -> [Segment] {
+        guard !matcher.isEmpty, !scalars.isEmpty else {
+            return scalars.isEmpty ? [] : [.text(TextPiece(scalars: scalars, isAtStart: isAtStart))]
+        }
+        var segments: [Segment] = []
+        var emitted = 0  // end of the last emitted segment
+        var position = 0
+        while position < scalars.count {
+            guard let (length, tokenIndex) = matcher.longestMatch(in: scalars, at: position) else {
+                position += 1
+                continue
+            }
+            let token = tokens[tokenIndex]
+            var start = position
+            var stop = position + length
+            position = stop
+            if token.isSingleWord {
+                let wordBefore = start > 0 && CharacterClass.isWordCharacter(scalars[start - 1])
+                let wordAfter = stop < scalars.count && CharacterClass.isWordCharacter(scalars[stop])
+                if wordBefore || wordAfter { continue }
+            }
+            if token.stripsLeft {
+                while start > emitted, CharacterClass.isWhitespace(scalars[start - 1]) { start -= 1 }
+            }
+            if token.stripsRight {
+                while stop < scalars.count, CharacterClass.isWhitespace(scalars[stop]) { stop += 1 }
+                position = stop
+            }
+            if emitted < start {
+                segments.append(.text(TextPiece(scalars: Array(scalars[emitted..<start]),
+                                                isAtStart: isAtStart && emitted == 0)))
+            }
+            segments.append(.token(token.id))
+            emitted = stop
+        }
+        if emitted < scalars.count {
+            segments.append(.text(TextPiece(scalars: Array(scalars[emitted...]), isAtStart: isAtStart && emitted == 0)))
+        }
+        return segments
+    }
+
+    /// Patterns bucketed by first scalar, longest first.
+    struct Matcher: Sendable {
+        private var byFirstScalar: [Unicode.Scalar: [(pattern: [Unicode.Scalar], token: Int)]] = [:]
+
+        var isEmpty: Bool { byFirstScalar.isEmpty }
+
+        mutating func add(_ pattern: [Unicode.Scalar], token: Int) {
+            guard let first = pattern.first else { return }
+            var bucket = byFirstScalar[first] ?? []
+            // The first token added with identical content wins, as in tokenizers' pattern list.
+            guard !bucket.contains(where: { $0.pattern == pattern }) else { return }
+            bucket.append((pattern, token))
+            bucket.sort { $0.pattern.count > $1.pattern.count }
+            byFirstScalar[first] = bucket
+        }
+
+        func longestMatch(in scalars: [Unicode.Scalar], at position: Int) -> (length: Int, token: Int)? {
+            guard let bucket = byFirstScalar[scalars[position]] else { return nil }
+            for candidate in bucket where position + candidate.pattern.count <= scalars.count
+                && scalars[position..<position + candidate.pattern.count].elementsEqual(candidate.pattern) {
+                return (candidate.pattern.count, candidate.token)
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// A tokenizer.json `model`: maps one pre-tokenized word to token ids (HF tokenizers `Model`).
+protocol TokenizationModel: Sendable {
+    /// Appends the ids of `word` (UTF-8 bytes of valid Unicode) to `ids`.
+    func tokenize(_ word: [UInt8], into ids: inout [Int32])
+    func id(forToken token: String) -> Int32?
+    func token(forID id: Int32) -> String?
+}
+
+/// Builds the model a tokenizer.json `model` object describes.
+func makeModel(_ json: JSONComponent) throws -> any TokenizationModel {
+    // Old files omit `type`; tokenizers then guesses from the fields. Do the same for the two we support.
+    let type = json.has("type") ? try json.type() : (json.has("continuing_subword_prefix") ? "WordPiece" : "")
+    switch type {
+    case "WordPiece": return try WordPieceModel(json)
+    case "Unigram": return try UnigramModel(json)
+    default: throw json.unsupported(type.isEmpty ? "(none)" : type)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// A Hugging Face `tokenizer.json` pipeline: added tokens, normalizer, pre-tokenizer, model (WordPiece or
+/// Unigram), truncation and post-processor, producing the same ids as HF tokenizers 0.22.
+///
+/// Immutable after loading, so `encode` may be called from any number of threads at once.
+public final class Tokenizer: Sendable {
+    private let addedVocabulary: AddedVocabulary
+    private let normalizer: (any Normalizer)?
+    private let preTokenizer: (any PreTokenizer)?
+    private let model: any TokenizationModel
+    private let postProcessor: any PostProcessor
+    private let addedTokensByID: [Int32: String]
+
+    /// The padding id: `padding.pad_id` when the file configures padding, else the id of `[PAD]` or `<pad>`, else 0.
+    public let padTokenID: Int32
+
+    /// Loads a `tokenizer.json`.
+    /// - Throws: `TokenizerError` naming the file, the component and the field when the file is unreadable,
+    ///   malformed, or uses a component this port does not implement.
+    public convenience init(contentsOf url: URL) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw TokenizerError.unreadableFile(path: url.path, reason: "\(error.localizedDescription)")
+        }
+        try self.init(data: data, path: url.path)
+    }
+
+    /// Loads a `tokenizer.json` from memory; `path` names it in errors.
+    public init(data: Data, path: String = "tokenizer.json") throws {
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(data)
+        } catch {
+            throw TokenizerError.malformedJSON(path: path, reason: error.description)
+        }
+        guard case .object = document else {
+            throw TokenizerError.malformedJSON(path: path, reason: "the top level is not an object")
+        }
+        let root = try JSONComponent(document, path: path, component: "tokenizer")
+        let normalizer = root.has("normalizer")
+            ? try makeNormalizer(root.object("normalizer", component: "normalizer")) : nil
+        self.normalizer = normalizer
+        preTokenizer = root.has("pre_tokenizer")
+            ? try makePreTokenizer(root.object("pre_tokenizer", component: "pre_tokenizer")) : nil
+        model = try makeModel(root.object("model", component: "model"))
+        postProcessor = root.has("post_processor")
+            ? try makePostProcessor(root.object("post_processor", component: "post_processor")) : PlainPostProcessor()
+        let added = root.has("added_tokens") ? try root.array("added_tokens") : []
+        addedVocabulary = try AddedVocabulary(added, path: path, normalizer: normalizer)
+        var byID: [Int32: String] = [:]
+        for token in addedVocabulary.tokens {
+            byID[token.id] = String(String.UnicodeScalarView(token.content))
+        }
+        addedTokensByID = byID
+
+        if root.has("padding"), let padID = try root.object("padding", component: "padding").optionalInt("pad_id"),
+           let padID32 = Int32(exactly: padID) {
+            padTokenID = padID32
+        } else {
+            padTokenID = ["[PAD]", "<pad>"].lazy.compactMap { [model, byID] name in
+                byID.first { $0.value == name }?.key ?? model.id(forToken: name)
+            }.first ?? 0
+        }
+    }
+
+    /// Full pipeline: normalize, pre-tokenize, model, truncate, post-process (special tokens, type ids).
+    ///
+    /// `maxLength` counts the special tokens too. As in HF tokenizers, a `maxLength` smaller than the number of
+    /// special tokens the template adds disables truncation.
+    public func encode(_ text: String, pair: String? = nil, addSpecialTokens: Bool = true,
+                       maxLength: Int? = nil, truncation: TruncationStrategy = .longestFirst) -> Encoding {
+        var first = tokenize(text)
+        var second = pair.map(tokenize)
+        var isTruncated = false
+        if let maxLength {
+            let added = addSpecialTokens ? specialTokenCount(isPair: second != nil) : 0
+            // tokenizers computes `max_length - added` in usize; below zero it wraps and nothing is cut.
+            if maxLength >= added {
+                isTruncated = Truncation.truncate(&first, &second, maxLength: maxLength - added, strategy: truncation)
+            }
+        }
+        let processed = postProcessor.process(first, second, addSpecialTokens: addSpecialTokens)
+        return Encoding(ids: processed.ids, typeIds: processed.typeIds, isTruncated: isTruncated)
+    }
+
+    /// Token ids of `text` with no special tokens and no truncation (the scorer builds sliding windows from these).
+    public func tokenize(_ text: String) -> [Int32] {
+        var ids: [Int32] = []
+        for segment in addedVocabulary.segments(of: text, normalizer: normalizer) {
+            switch segment {
+            case let .token(id):
+                ids.append(id)
+            case let .text(piece):
+                let words = preTokenizer?.split(piece) ?? (piece.scalars.isEmpty ? [] : [piece])
+                for word in words {
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(word.scalars.count)
+                    for scalar in word.scalars { bytes.append(contentsOf: scalar.utf8) }
+                    model.tokenize(bytes, into: &ids)
+                }
+            }
+        }
+        return ids
+    }
+
+    /// Adds special tokens and type ids to already-tokenized sequences (the post-processor template).
+    public func postProcess(_ first: [Int32], pair: [Int32]?) -> Encoding {
+        let processed = postProcessor.process(first, pair, addSpecialTokens: true)
+        return Encoding(ids: processed.ids, typeIds: processed.typeIds, isTruncated: false)
+    }
+
+    /// How many special tokens the template adds for a single text or a pair.
+    public func specialTokenCount(isPair: Bool) -> Int {
+        postProcessor.addedTokenCount(isPair: isPair)
+    }
+
+    /// The id of a vocabulary or added token, compared byte for byte.
+    public func id(forToken token: String) -> Int32? {
+        let scalars = Array(token.unicodeScalars)
+        if let added = addedVocabulary.tokens.first(where: { $0.content == scalars }) { return added.id }
+        return model.id(forToken: token)
+    }
+
+    /// The token string of an id (for debugging and logs).
+    public func token(forID id: Int32) -> String? {
+        addedTokensByID[id] ?? model.token(forID: id)
+    }
+
+    /// Token strings of `ids`, joined by spaces, unknown ids as `<id>` (for debugging).
+    public func describe(_ ids: [Int32]) -> String {
+        ids.map { token(forID: $0) ?? "<\($0)>" }.joined(separator: " ")
+    }
+}

@@ -1,1 +1,0 @@
-// The Tokenizers target. See README "Architecture" for what it owns.
