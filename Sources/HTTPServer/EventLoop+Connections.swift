@@ -180,7 +180,12 @@ extension EventLoop {
                 continue
             }
             guard let response = front.response else { return }
-            var closes = !front.isKeepAlive || response.headers.containsToken("close", inField: "Connection")
+            // While draining, the last owed response announces the close (RFC 9112 §9.6).
+            let isLastWhileDraining =
+                isDraining && connection.pending.count == 1 && connection.parser.isIdle && connection.input.isEmpty
+            var closes =
+                !front.isKeepAlive || isLastWhileDraining
+                || response.headers.containsToken("close", inField: "Connection")
             let date = dateCache.current()
             switch response.body {
             case .bytes(let data):
