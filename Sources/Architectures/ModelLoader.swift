@@ -13,6 +13,7 @@ public enum ModelLoader {
     /// `model_type` → architecture. Adding an architecture is one line here.
     public static let registry: [String: any LoadableClassifier.Type] = [
         "bert": BertForSequenceClassification.self,
+        "deberta-v2": DebertaV2ForSequenceClassification.self,
     ]
 
     /// Loads the sequence classifier in `directory`, configuring OpenBLAS threads from `options`.
