@@ -5,6 +5,6 @@ struct Rampart: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rampart",
         abstract: "A safety-guard inference server: harmfulness scores for prompt/response pairs.",
-        subcommands: [ServeCommand.self, ScoreCommand.self]
+        subcommands: [ServeCommand.self, ScoreCommand.self, BenchCommand.self]
     )
 }

@@ -45,12 +45,6 @@ struct DebertaFixture {
     }
 }
 
-/// max |a − b| over all elements (the arrays must have equal length).
-func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
-    precondition(a.count == b.count, "length \(a.count) vs \(b.count)")
-    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
-}
-
 @Suite struct DebertaV2ParityTests {
     @Test(arguments: DebertaFixture.variants)
     func classify_matchesPyTorchLogits(variant: String) throws {
