@@ -10,7 +10,7 @@ struct DebertaFixture {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Models/fixtures/deberta")
-    static let variants = ["v3", "v2", "c2p", "three_labels"]
+    static let variants = ["v3", "v2", "c2p", "three_labels", "v2_conv"]
 
     let directory: URL
     let batch: TokenBatch
