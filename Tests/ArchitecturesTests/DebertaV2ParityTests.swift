@@ -79,7 +79,7 @@ func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
             let error = maxAbsDifference(states, try fixture.expectedValues("hidden_states.\(stage)"))
             #expect(error <= 1e-4, "\(variant): hidden state \(stage) max |Δ| = \(error)")
         }
-        #expect(output.lastHiddenState == output.hiddenStates.last)
+        #expect(maxAbsDifference(output.lastHiddenState, try #require(output.hiddenStates.last)) <= 1e-6)
     }
 
     @Test(arguments: DebertaFixture.variants)
@@ -111,6 +111,24 @@ func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
         #expect(v3.labels == ["SAFE", "UNSAFE"])
         let v2 = try ModelLoader.loadClassifier(at: DebertaFixture("v2").directory, options: EngineOptions())
         #expect(v2.labels == ["LABEL_0", "LABEL_1"])
+    }
+
+    @Test func classify_ignoresTypeIdsWithoutTokenTypeEmbeddings() throws {
+        // v3 has type_vocab_size 0: a pair's segment-1 ids must neither fail nor change the logits.
+        let fixture = try DebertaFixture("v3")
+        let model = try ModelLoader.loadClassifier(at: fixture.directory, options: EngineOptions())
+        var paired = fixture.batch
+        paired.typeIds = paired.typeIds.indices.map { $0 % paired.sequenceLength >= 10 ? 1 : 0 }
+        #expect(maxAbsDifference(try model.classify(paired), try model.classify(fixture.batch)) <= 1e-6)
+    }
+
+    @Test func classify_rejectsTypeIdsOutsideTheTypeVocabulary() throws {
+        // v2 has type_vocab_size 2, so type id 2 is out of range.
+        let fixture = try DebertaFixture("v2")
+        let model = try ModelLoader.loadClassifier(at: fixture.directory, options: EngineOptions())
+        var batch = fixture.batch
+        batch.typeIds[0] = 2
+        #expect(throws: ArchitecturesError.self) { try model.classify(batch) }
     }
 
     @Test func classify_rejectsSequencesLongerThanMaxPositions() throws {
