@@ -36,6 +36,12 @@ struct DebertaFixture {
         try expected.tensor(named: name, zeroCopy: false).toArray()
     }
 
+    /// max |a − b| over all elements (the arrays must have equal length).
+    static func maxError(_ a: [Float], _ b: [Float]) -> Float {
+        precondition(a.count == b.count, "length \(a.count) vs \(b.count)")
+        return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    }
+
     /// Row `row` of the batch alone, unpadded.
     func single(_ row: Int) -> TokenBatch {
         let start = row * batch.sequenceLength, length = batch.lengths[row]
@@ -45,11 +51,6 @@ struct DebertaFixture {
     }
 }
 
-/// max |a − b| over all elements (the arrays must have equal length).
-func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
-    precondition(a.count == b.count, "length \(a.count) vs \(b.count)")
-    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
-}
 
 @Suite struct DebertaV2ParityTests {
     @Test(arguments: DebertaFixture.variants)
@@ -61,7 +62,7 @@ func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
         #expect(unused.isEmpty, "unused checkpoint keys: \(unused)")
         let logits = try model.classify(fixture.batch)
         let expected = try fixture.expectedValues("logits")
-        let error = maxAbsDifference(logits, expected)
+        let error = DebertaFixture.maxError(logits, expected)
         #expect(error <= 1e-4, "\(variant): max |Δlogit| = \(error)")
         // The logits must be far from trivial for the comparison to mean anything.
         #expect((expected.map(abs).max() ?? 0) > 0.2)
@@ -76,10 +77,10 @@ func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
         #expect(output.hiddenStates.count == config.numHiddenLayers + 1)
         for (stage, states) in output.hiddenStates.enumerated() {
             // Both sides zero the padding rows, so whole tensors compare.
-            let error = maxAbsDifference(states, try fixture.expectedValues("hidden_states.\(stage)"))
+            let error = DebertaFixture.maxError(states, try fixture.expectedValues("hidden_states.\(stage)"))
             #expect(error <= 1e-4, "\(variant): hidden state \(stage) max |Δ| = \(error)")
         }
-        #expect(maxAbsDifference(output.lastHiddenState, try #require(output.hiddenStates.last)) <= 1e-6)
+        #expect(DebertaFixture.maxError(output.lastHiddenState, try #require(output.hiddenStates.last)) <= 1e-6)
     }
 
     @Test(arguments: DebertaFixture.variants)
@@ -90,7 +91,7 @@ func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
         let labels = model.numLabels
         for row in 0..<fixture.batch.batchSize {
             let alone = try model.classify(fixture.single(row))
-            let error = maxAbsDifference(alone, Array(batched[row * labels..<(row + 1) * labels]))
+            let error = DebertaFixture.maxError(alone, Array(batched[row * labels..<(row + 1) * labels]))
             #expect(error <= 1e-5, "\(variant) row \(row): batched vs alone max |Δ| = \(error)")
         }
     }
@@ -99,7 +100,7 @@ func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
         let fixture = try DebertaFixture("v2")
         let mapped = try ModelLoader.loadClassifier(at: fixture.directory, options: EngineOptions(zeroCopyWeights: true))
         let copied = try ModelLoader.loadClassifier(at: fixture.directory, options: EngineOptions(zeroCopyWeights: false))
-        #expect(maxAbsDifference(try mapped.classify(fixture.batch), try copied.classify(fixture.batch)) <= 1e-6)
+        #expect(DebertaFixture.maxError(try mapped.classify(fixture.batch), try copied.classify(fixture.batch)) <= 1e-6)
     }
 
     @Test func load_labelsComeFromConfig() throws {
@@ -119,7 +120,7 @@ func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
         let model = try ModelLoader.loadClassifier(at: fixture.directory, options: EngineOptions())
         var paired = fixture.batch
         paired.typeIds = paired.typeIds.indices.map { $0 % paired.sequenceLength >= 10 ? 1 : 0 }
-        #expect(maxAbsDifference(try model.classify(paired), try model.classify(fixture.batch)) <= 1e-6)
+        #expect(DebertaFixture.maxError(try model.classify(paired), try model.classify(fixture.batch)) <= 1e-6)
     }
 
     @Test func classify_rejectsTypeIdsOutsideTheTypeVocabulary() throws {
