@@ -63,17 +63,29 @@ import Testing
         #expect(config.normalizesRelativeEmbeddings)
     }
 
-    @Test func init_rejectsConvolutionNamingTheKey() throws {
+    @Test func init_readsConvolution() throws {
         var raw = Self.minimal
         raw["conv_kernel_size"] = 3
+        #expect(try Self.load(raw).convolution == .init(kernelSize: 3, groups: 1, activation: .tanh))
+        raw["conv_groups"] = 2
+        raw["conv_act"] = "gelu"
+        #expect(try Self.load(raw).convolution == .init(kernelSize: 3, groups: 2, activation: .feedForward(.gelu)))
+        #expect(try Self.load(Self.minimal).convolution == nil)
+    }
+
+    @Test(arguments: [("conv_kernel_size", 4), ("conv_groups", 3)])
+    func init_rejectsUnsupportedConvolutionNamingTheKey(key: String, value: Int) throws {
+        var raw = Self.minimal
+        raw["conv_kernel_size"] = 3
+        raw[key] = value
         do {
             _ = try Self.load(raw)
-            Issue.record("conv_kernel_size 3 was accepted")
+            Issue.record("\(key) \(value) was accepted")
         } catch let error as ArchitecturesError {
             guard case let .unsupportedConfig(file, detail) = error else {
                 Issue.record("unexpected error \(error)"); return
             }
-            #expect(detail.contains("conv_kernel_size"))
+            #expect(detail.contains(key))
             #expect(file.hasSuffix("config.json"))
         }
     }

@@ -10,7 +10,7 @@ struct DebertaFixture {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Models/fixtures/deberta")
-    static let variants = ["v3", "v2", "c2p", "three_labels"]
+    static let variants = ["v3", "v2", "c2p", "three_labels", "v2_conv"]
 
     let directory: URL
     let batch: TokenBatch
@@ -36,6 +36,12 @@ struct DebertaFixture {
         try expected.tensor(named: name, zeroCopy: false).toArray()
     }
 
+    /// max |a − b| over all elements (the arrays must have equal length).
+    static func maxError(_ a: [Float], _ b: [Float]) -> Float {
+        precondition(a.count == b.count, "length \(a.count) vs \(b.count)")
+        return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    }
+
     /// Row `row` of the batch alone, unpadded.
     func single(_ row: Int) -> TokenBatch {
         let start = row * batch.sequenceLength, length = batch.lengths[row]
@@ -44,6 +50,7 @@ struct DebertaFixture {
                           batchSize: 1, sequenceLength: length)
     }
 }
+
 
 @Suite struct DebertaV2ParityTests {
     @Test(arguments: DebertaFixture.variants)
@@ -55,7 +62,7 @@ struct DebertaFixture {
         #expect(unused.isEmpty, "unused checkpoint keys: \(unused)")
         let logits = try model.classify(fixture.batch)
         let expected = try fixture.expectedValues("logits")
-        let error = maxAbsDifference(logits, expected)
+        let error = DebertaFixture.maxError(logits, expected)
         #expect(error <= 1e-4, "\(variant): max |Δlogit| = \(error)")
         // The logits must be far from trivial for the comparison to mean anything.
         #expect((expected.map(abs).max() ?? 0) > 0.2)
@@ -70,10 +77,10 @@ struct DebertaFixture {
         #expect(output.hiddenStates.count == config.numHiddenLayers + 1)
         for (stage, states) in output.hiddenStates.enumerated() {
             // Both sides zero the padding rows, so whole tensors compare.
-            let error = maxAbsDifference(states, try fixture.expectedValues("hidden_states.\(stage)"))
+            let error = DebertaFixture.maxError(states, try fixture.expectedValues("hidden_states.\(stage)"))
             #expect(error <= 1e-4, "\(variant): hidden state \(stage) max |Δ| = \(error)")
         }
-        #expect(output.lastHiddenState == output.hiddenStates.last)
+        #expect(DebertaFixture.maxError(output.lastHiddenState, try #require(output.hiddenStates.last)) <= 1e-6)
     }
 
     @Test(arguments: DebertaFixture.variants)
@@ -84,7 +91,7 @@ struct DebertaFixture {
         let labels = model.numLabels
         for row in 0..<fixture.batch.batchSize {
             let alone = try model.classify(fixture.single(row))
-            let error = maxAbsDifference(alone, Array(batched[row * labels..<(row + 1) * labels]))
+            let error = DebertaFixture.maxError(alone, Array(batched[row * labels..<(row + 1) * labels]))
             #expect(error <= 1e-5, "\(variant) row \(row): batched vs alone max |Δ| = \(error)")
         }
     }
@@ -93,7 +100,7 @@ struct DebertaFixture {
         let fixture = try DebertaFixture("v2")
         let mapped = try ModelLoader.loadClassifier(at: fixture.directory, options: EngineOptions(zeroCopyWeights: true))
         let copied = try ModelLoader.loadClassifier(at: fixture.directory, options: EngineOptions(zeroCopyWeights: false))
-        #expect(maxAbsDifference(try mapped.classify(fixture.batch), try copied.classify(fixture.batch)) <= 1e-6)
+        #expect(DebertaFixture.maxError(try mapped.classify(fixture.batch), try copied.classify(fixture.batch)) <= 1e-6)
     }
 
     @Test func load_labelsComeFromConfig() throws {
@@ -105,6 +112,24 @@ struct DebertaFixture {
         #expect(v3.labels == ["SAFE", "UNSAFE"])
         let v2 = try ModelLoader.loadClassifier(at: DebertaFixture("v2").directory, options: EngineOptions())
         #expect(v2.labels == ["LABEL_0", "LABEL_1"])
+    }
+
+    @Test func classify_ignoresTypeIdsWithoutTokenTypeEmbeddings() throws {
+        // v3 has type_vocab_size 0: a pair's segment-1 ids must neither fail nor change the logits.
+        let fixture = try DebertaFixture("v3")
+        let model = try ModelLoader.loadClassifier(at: fixture.directory, options: EngineOptions())
+        var paired = fixture.batch
+        paired.typeIds = paired.typeIds.indices.map { $0 % paired.sequenceLength >= 10 ? 1 : 0 }
+        #expect(DebertaFixture.maxError(try model.classify(paired), try model.classify(fixture.batch)) <= 1e-6)
+    }
+
+    @Test func classify_rejectsTypeIdsOutsideTheTypeVocabulary() throws {
+        // v2 has type_vocab_size 2, so type id 2 is out of range.
+        let fixture = try DebertaFixture("v2")
+        let model = try ModelLoader.loadClassifier(at: fixture.directory, options: EngineOptions())
+        var batch = fixture.batch
+        batch.typeIds[0] = 2
+        #expect(throws: ArchitecturesError.self) { try model.classify(batch) }
     }
 
     @Test func classify_rejectsSequencesLongerThanMaxPositions() throws {

@@ -5,7 +5,7 @@ import Tensor
 /// and `pooler_hidden_act` (default exact GELU, unlike BERT's tanh pooler).
 struct ContextPooler: @unchecked Sendable {
     let dense: LinearWeights  // pooler.dense: [h, h]
-    let activation: DebertaV2Config.PoolerActivation
+    let activation: DebertaV2Config.HeadActivation
 
     /// Binds `pooler.dense.*`.
     init(config: DebertaV2Config, weights: WeightStore) throws {
@@ -17,9 +17,6 @@ struct ContextPooler: @unchecked Sendable {
     /// out [rows, h] = act(first [rows, h] · Wᵀ + b).
     func forward(_ first: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
         dense.forward(first, rows: rows, into: out)
-        switch activation {
-        case .feedForward(let activation): activation.apply(out, count: rows * dense.outFeatures)
-        case .tanh: Kernels.tanh(out, count: rows * dense.outFeatures)
-        }
+        activation.apply(out, count: rows * dense.outFeatures)
     }
 }

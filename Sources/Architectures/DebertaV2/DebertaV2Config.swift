@@ -1,5 +1,6 @@
 import Foundation
 import ModelIO
+import Tensor
 
 /// The hyper-parameters of a DeBERTa-v2/v3 encoder, validated from a `ModelConfig`
 /// (transformers `DebertaV2Config`, model_type "deberta-v2", which DeBERTa-v3 and mDeBERTa-v3 use).
@@ -18,10 +19,40 @@ public struct DebertaV2Config: Sendable, Equatable {
         public static let positionToContent = PositionAttention(rawValue: 2)
     }
 
-    /// Activations a `ContextPooler` may use (`pooler_hidden_act`): the feed-forward ones plus tanh.
-    public enum PoolerActivation: Sendable, Equatable {
+    /// Activations the pooler (`pooler_hidden_act`) and the convolution (`conv_act`) may use: the
+    /// feed-forward ones plus tanh.
+    public enum HeadActivation: Sendable, Equatable {
         case feedForward(Activation)
         case tanh
+
+        /// Maps an `ACT2FN` name, or nil when unsupported.
+        init?(huggingFaceName name: String) {
+            if name == "tanh" {
+                self = .tanh
+            } else if let activation = Activation(huggingFaceName: name) {
+                self = .feedForward(activation)
+            } else {
+                return nil
+            }
+        }
+
+        /// Applies the activation in place to `count` floats.
+        func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
+            switch self {
+            case .feedForward(let activation): activation.apply(x, count: count)
+            case .tanh: Kernels.tanh(x, count: count)
+            }
+        }
+    }
+
+    /// The `ConvLayer` after the first layer (deberta-v2-xlarge/xxlarge: `conv_kernel_size` > 0).
+    public struct Convolution: Sendable, Equatable {
+        /// `conv_kernel_size` (odd, so the output keeps the sequence length).
+        public var kernelSize: Int
+        /// `conv_groups` (default 1).
+        public var groups: Int
+        /// `conv_act` (default tanh).
+        public var activation: HeadActivation
     }
 
     public var hiddenSize: Int
@@ -52,7 +83,9 @@ public struct DebertaV2Config: Sendable, Equatable {
     public var maxRelativePositions: Int
     /// `norm_rel_ebd` contains "layer_norm": the relative embeddings pass through encoder.LayerNorm.
     public var normalizesRelativeEmbeddings: Bool
-    public var poolerActivation: PoolerActivation
+    public var poolerActivation: HeadActivation
+    /// nil when `conv_kernel_size` is absent or 0 (all DeBERTa-v3 models).
+    public var convolution: Convolution?
     /// Class labels from `id2label`, in index order (may be empty).
     public var labels: [String]
     /// The config.json path, for error messages.
@@ -74,21 +107,15 @@ public struct DebertaV2Config: Sendable, Equatable {
             .unsupportedConfig(file: config.sourcePath, detail: detail)
         }
         let raw = try config.decode(RawFields.self)
-        if let kernel = raw.convKernelSize, kernel > 0 {
-            throw unsupported("conv_kernel_size \(kernel): the DeBERTa-v2 convolution layer (deberta-v2-xlarge/xxlarge) is not implemented")
-        }
         let hiddenAct = raw.hiddenAct ?? "gelu"
         guard let activation = Activation(huggingFaceName: hiddenAct) else {
             throw unsupported("hidden_act '\(hiddenAct)' (supported: gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu)")
         }
         let poolerAct = raw.poolerHiddenAct ?? "gelu"
-        if poolerAct == "tanh" {
-            poolerActivation = .tanh
-        } else if let pooler = Activation(huggingFaceName: poolerAct) {
-            poolerActivation = .feedForward(pooler)
-        } else {
+        guard let poolerActivation = HeadActivation(huggingFaceName: poolerAct) else {
             throw unsupported("pooler_hidden_act '\(poolerAct)' (supported: gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu, tanh)")
         }
+        self.poolerActivation = poolerActivation
         let heads = config.numAttentionHeads
         guard config.hiddenSize > 0, heads > 0, config.hiddenSize % heads == 0 else {
             throw unsupported("hidden_size \(config.hiddenSize) is not a positive multiple of num_attention_heads \(heads)")
@@ -103,6 +130,23 @@ public struct DebertaV2Config: Sendable, Equatable {
         guard config.numHiddenLayers >= 0, config.intermediateSize > 0, config.vocabSize > 0,
               config.maxPositionEmbeddings > 0, typeVocabSize >= 0, embeddingSize > 0 else {
             throw unsupported("sizes must be positive (layers \(config.numHiddenLayers), intermediate \(config.intermediateSize), vocab \(config.vocabSize), positions \(config.maxPositionEmbeddings), types \(typeVocabSize), embedding_size \(embeddingSize))")
+        }
+        if let kernel = raw.convKernelSize, kernel > 0 {
+            let groups = raw.convGroups ?? 1
+            let convAct = raw.convAct ?? "tanh"
+            // padding (k − 1) / 2 keeps the length only for odd k; HF's residual add fails otherwise.
+            guard kernel % 2 == 1 else {
+                throw unsupported("conv_kernel_size \(kernel) must be odd (the convolution must keep the sequence length)")
+            }
+            guard groups > 0, config.hiddenSize % groups == 0 else {
+                throw unsupported("conv_groups \(groups) does not divide hidden_size \(config.hiddenSize)")
+            }
+            guard let activation = HeadActivation(huggingFaceName: convAct) else {
+                throw unsupported("conv_act '\(convAct)' (supported: gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu, tanh)")
+            }
+            convolution = Convolution(kernelSize: kernel, groups: groups, activation: activation)
+        } else {
+            convolution = nil
         }
         if let poolerSize = raw.poolerHiddenSize, poolerSize != config.hiddenSize {
             throw unsupported("pooler_hidden_size \(poolerSize) != hidden_size \(config.hiddenSize) (the pooler reads the first token's hidden state)")
@@ -180,6 +224,8 @@ public struct DebertaV2Config: Sendable, Equatable {
         var poolerHiddenAct: String?
         var poolerHiddenSize: Int?
         var convKernelSize: Int?
+        var convGroups: Int?
+        var convAct: String?
 
         enum CodingKeys: String, CodingKey {
             case hiddenAct = "hidden_act"
@@ -197,6 +243,8 @@ public struct DebertaV2Config: Sendable, Equatable {
             case poolerHiddenAct = "pooler_hidden_act"
             case poolerHiddenSize = "pooler_hidden_size"
             case convKernelSize = "conv_kernel_size"
+            case convGroups = "conv_groups"
+            case convAct = "conv_act"
         }
     }
 }

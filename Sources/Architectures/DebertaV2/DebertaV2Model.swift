@@ -36,7 +36,10 @@ public final class DebertaV2Model: @unchecked Sendable {
     func encode(
         _ batch: TokenBatch, observer: ((Int, UnsafePointer<Float>) -> Void)? = nil
     ) throws -> (hidden: UnsafePointer<Float>, offsets: [Int]) {
-        try batch.validate(vocabSize: config.vocabSize, typeVocabSize: config.typeVocabSize,
+        // Without a token-type table (all v3 models) type ids are ignored, as HF does: DeBERTa-v3
+        // tokenizers still emit segment 1 for the second text of a pair.
+        try batch.validate(vocabSize: config.vocabSize,
+                           typeVocabSize: config.typeVocabSize > 0 ? config.typeVocabSize : Int(Int32.max),
                            maxPositions: config.maxPositionEmbeddings)
         var offsets: [Int] = []
         offsets.reserveCapacity(batch.batchSize)

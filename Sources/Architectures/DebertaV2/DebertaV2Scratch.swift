@@ -8,6 +8,10 @@ final class DebertaV2Scratch: @unchecked Sendable {
     let hidden = ScratchBuffer()
     /// Embedding-table sums before `embed_proj`, [T, embeddingSize] (only when it differs from hidden).
     let embeddings = ScratchBuffer()
+    /// The embedding output kept for the convolution layer, [T, hidden] (conv models only).
+    let embeddingOutput = ScratchBuffer()
+    /// The convolution's output, [T, hidden] (conv models only).
+    let convolution = ScratchBuffer()
     /// Fused projections, [T, 3·hidden] (Q | K | V per row).
     let qkv = ScratchBuffer()
     /// Attention output before the output projection, [T, hidden].
@@ -26,6 +30,10 @@ final class DebertaV2Scratch: @unchecked Sendable {
         let h = config.hiddenSize
         hidden.reserve(tokens * h)
         if config.embeddingSize != h { embeddings.reserve(tokens * config.embeddingSize) }
+        if config.convolution != nil {
+            embeddingOutput.reserve(tokens * h)
+            convolution.reserve(tokens * h)
+        }
         qkv.reserve(tokens * 3 * h)
         context.reserve(tokens * h)
         intermediate.reserve(tokens * config.intermediateSize)
