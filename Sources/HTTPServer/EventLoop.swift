@@ -17,6 +17,8 @@ final class EventLoop: @unchecked Sendable {
     static let lingerTime = Duration.seconds(2)
     /// Connections beyond maxConnections kept open to receive their 503 (more are just closed).
     static let maxRejectedConnections = 64
+    /// Unsent bytes beyond which a streaming body is not drained further into the output buffer.
+    static let streamOutputHighWater = 1 << 20
 
     let configuration: HTTPServerConfiguration
     let handler: any HTTPHandler

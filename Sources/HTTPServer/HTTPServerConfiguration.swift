@@ -24,8 +24,8 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var bodyTimeout: Duration
     /// How long a keep-alive connection may sit idle between requests before it is closed. Default 60 s.
     public var idleTimeout: Duration
-    /// How long written bytes may wait for a client that does not read before the connection is
-    /// dropped. Default 30 s.
+    /// How long pending output may make no progress (a client that stopped reading) before the
+    /// connection is dropped. Default 30 s.
     public var writeTimeout: Duration
     /// Requests read ahead on one connection while earlier responses are pending; reading pauses
     /// beyond. Default 16.
