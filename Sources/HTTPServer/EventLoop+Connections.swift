@@ -76,8 +76,14 @@ extension EventLoop {
     /// Parses what can be parsed, writes what can be written, and updates the epoll interest.
     func service(_ connection: Connection) {
         guard !connection.isClosed else { return }
-        parseInput(connection)
-        flushResponses(connection)
+        while true {
+            parseInput(connection)
+            let owed = connection.pending.count
+            flushResponses(connection)
+            // Flushing freed pipeline slots: requests already buffered (nothing more will arrive
+            // from the kernel to trigger a read) must be parsed now.
+            guard connection.pending.count < owed, !connection.input.isEmpty else { break }
+        }
         guard !connection.isClosed else { return }
         writeOutput(connection)
         guard !connection.isClosed else { return }

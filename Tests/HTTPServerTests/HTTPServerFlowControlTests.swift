@@ -39,6 +39,20 @@ import Testing
         #expect(paths == (0..<20).map { "/\($0)" })
     }
 
+    @Test func pipelinedBeyondTheLimit_withASynchronousHandler_doesNotStall() throws {
+        // Resuming a paused connection answers from inside the mailbox drain; those answers must not
+        // wait for the next epoll timeout (100 × 50 ms would be 5 s).
+        let server = try TestServer(HTTPServerConfiguration(maxPipelinedRequests: 1))
+        defer { server.stop() }
+        let client = try server.client()
+        let start = Date()
+        client.send((0..<100).map { "GET /\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined())
+        let bodies = try (0..<100).map { _ in try client.readResponse().text }
+        #expect(bodies == (0..<100).map { "GET /\($0) " })
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(elapsed < 2, "100 pipelined requests took \(elapsed) s")
+    }
+
     @Test func clientThatStopsReading_isDroppedAtTheWriteTimeout() throws {
         let size = 64 << 20
         let body = Data(count: size)
