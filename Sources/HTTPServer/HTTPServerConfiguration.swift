@@ -64,4 +64,28 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         self.maxPipelinedRequests = maxPipelinedRequests
         self.serverName = serverName
     }
+
+    /// Throws `HTTPServerError.invalidConfiguration` naming the first field out of range.
+    public func validate() throws {
+        func require(_ condition: Bool, _ field: String, _ rule: String) throws {
+            if !condition { throw HTTPServerError.invalidConfiguration(field: field, reason: rule) }
+        }
+        try require((0...65535).contains(port), "port", "must be in 0...65535 (0 = ephemeral)")
+        try require(backlog > 0, "backlog", "must be positive")
+        try require(maxConnections > 0, "maxConnections", "must be positive")
+        try require(maxRequestLineBytes >= 16, "maxRequestLineBytes", "must be at least 16")
+        try require(maxHeaderBytes >= 64, "maxHeaderBytes", "must be at least 64")
+        try require(maxHeaderCount > 0, "maxHeaderCount", "must be positive")
+        try require(maxBodyBytes >= 0, "maxBodyBytes", "must not be negative")
+        try require(maxPipelinedRequests > 0, "maxPipelinedRequests", "must be positive")
+        for (name, value) in [
+            ("headerTimeout", headerTimeout), ("bodyTimeout", bodyTimeout), ("idleTimeout", idleTimeout),
+            ("writeTimeout", writeTimeout),
+        ] {
+            try require(value > .zero, name, "must be positive")
+        }
+        try require(
+            !serverName.isEmpty && serverName.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }, "serverName",
+            "must be non-empty visible ASCII")
+    }
 }

@@ -145,6 +145,26 @@ import Testing
         }
     }
 
+    @Test func invalidConfiguration_isRefusedAtStart() {
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(port: 70000), handler: echoHandler, logger: .init(label: "t"))
+        #expect(throws: HTTPServerError.invalidConfiguration(field: "port", reason: "must be in 0...65535 (0 = ephemeral)")) {
+            try server.start()
+        }
+        #expect(throws: HTTPServerError.self) { try HTTPServerConfiguration(idleTimeout: .zero).validate() }
+        #expect(throws: Never.self) { try HTTPServerConfiguration().validate() }
+    }
+
+    @Test func silentConnection_isClosedAtTheHeaderTimeout() throws {
+        let server = try TestServer(HTTPServerConfiguration(headerTimeout: .milliseconds(300)))
+        defer { server.stop() }
+        let client = try server.client()
+        let start = Date()
+        #expect(client.isClosedByServer())
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(elapsed >= 0.25 && elapsed < 2, "closed after \(elapsed) s")
+    }
+
     @Test func curl_talksToTheServer() throws {
         let curl = "/usr/bin/curl"
         guard FileManager.default.isExecutableFile(atPath: curl) else {
