@@ -125,7 +125,7 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         if listenDescriptor >= 0 { Glibc.close(listenDescriptor) }
-        Glibc.close(mailbox.wakeDescriptor)
+        mailbox.close()
         Glibc.close(epollDescriptor)
     }
 

@@ -127,6 +127,21 @@ import Testing
         #expect(client.isClosedByServer())
     }
 
+    @Test func respondingAfterTheServerStopped_isHarmless() throws {
+        let saved = Mutex<(@Sendable (HTTPResponse) -> Void)?>(nil)
+        let handler = ClosureHandler { _, _, respond in saved.withLock { $0 = respond } }
+        let server = try TestServer(handler: handler)
+        let client = try server.client()
+        client.send("GET /late HTTP/1.1\r\nHost: t\r\n\r\n")
+        let deadline = Date().addingTimeInterval(2)
+        while saved.withLock({ $0 == nil }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(server.stop(gracePeriod: .milliseconds(50)))
+        let stream = HTTPBodyStream()
+        let respond = try #require(saved.withLock { $0 })
+        respond(HTTPResponse(status: .ok, stream: stream))
+        #expect(throws: HTTPServerError.streamClosed) { try stream.write(Data("x".utf8)) }
+    }
+
     @Test func start_onAPortInUse_throwsWithErrno() throws {
         let first = try TestServer()
         defer { first.stop() }
