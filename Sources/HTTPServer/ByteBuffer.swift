@@ -72,6 +72,24 @@ final class ByteBuffer {
         string.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
 
+    func append(_ string: StaticString) {
+        append(UnsafeRawBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
+    }
+
+    /// Appends `value` (non-negative) in decimal without allocating.
+    func appendDecimal(_ value: Int) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch: enough for Int.max
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var remaining = value, index = scratch.count
+            repeat {
+                index -= 1
+                scratch[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            append(UnsafeRawBufferPointer(rebasing: scratch[index...]))
+        }
+    }
+
     func append(_ data: Data) {
         data.withUnsafeBytes { append($0) }
     }

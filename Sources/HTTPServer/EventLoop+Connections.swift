@@ -76,8 +76,14 @@ extension EventLoop {
     /// Parses what can be parsed, writes what can be written, and updates the epoll interest.
     func service(_ connection: Connection) {
         guard !connection.isClosed else { return }
-        parseInput(connection)
-        flushResponses(connection)
+        while true {
+            parseInput(connection)
+            let owed = connection.pending.count
+            flushResponses(connection)
+            // Flushing freed pipeline slots: requests already buffered (nothing more will arrive
+            // from the kernel to trigger a read) must be parsed now.
+            guard connection.pending.count < owed, !connection.input.isEmpty else { break }
+        }
         guard !connection.isClosed else { return }
         writeOutput(connection)
         guard !connection.isClosed else { return }
@@ -156,6 +162,9 @@ extension EventLoop {
         let output = connection.output
         while let front = connection.pending.first {
             if let stream = connection.activeStream {
+                // Back-pressure: leave pieces in the stream while the client is behind; EPOLLOUT
+                // brings us back here once the output drains.
+                guard output.readableCount < Self.streamOutputHighWater else { return }
                 let (pieces, isFinished) = stream.drain()
                 for piece in pieces {
                     if connection.isActiveStreamChunked {
@@ -230,11 +239,13 @@ extension EventLoop {
 
     func writeOutput(_ connection: Connection) {
         let output = connection.output
+        var madeProgress = false
         while !output.isEmpty {
             let bytes = output.readableBytes
             let count = cepoll_send(connection.descriptor, bytes.baseAddress, bytes.count)
             if count > 0 {
                 output.consume(count)
+                madeProgress = true
                 continue
             }
             let code = cepoll_errno()
@@ -249,7 +260,8 @@ extension EventLoop {
             connection.lastActivity = now
             output.shrinkIfEmpty()
             if connection.closesAfterFlush && connection.lingerDeadline == nil { startLinger(connection) }
-        } else if connection.writeBlockedSince == nil {
+        } else if madeProgress || connection.writeBlockedSince == nil {
+            // The write timeout measures time without progress, not the length of a big transfer.
             connection.writeBlockedSince = now
         }
     }

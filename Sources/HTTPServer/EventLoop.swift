@@ -17,6 +17,8 @@ final class EventLoop: @unchecked Sendable {
     static let lingerTime = Duration.seconds(2)
     /// Connections beyond maxConnections kept open to receive their 503 (more are just closed).
     static let maxRejectedConnections = 64
+    /// Unsent bytes beyond which a streaming body is not drained further into the output buffer.
+    static let streamOutputHighWater = 1 << 20
 
     let configuration: HTTPServerConfiguration
     let handler: any HTTPHandler
@@ -123,30 +125,38 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         if listenDescriptor >= 0 { Glibc.close(listenDescriptor) }
-        Glibc.close(mailbox.wakeDescriptor)
+        mailbox.close()
         Glibc.close(epollDescriptor)
     }
 
+    /// Handles queued messages until none are left: handling one can dispatch requests whose
+    /// handlers answer synchronously, and those posts from the loop thread do not wake epoll.
     private func drainMailbox() {
-        for message in mailbox.takeAll() {
-            switch message {
-            case .response(let id, let sequence, let response):
-                guard let connection = connections[id],
-                    let index = connection.pending.firstIndex(where: {
-                        $0.kind == .request && $0.sequence == sequence && $0.response == nil
-                    })
-                else {
-                    // The connection closed meanwhile: nobody will read this response.
-                    if case .stream(let stream) = response.body { stream.close() }
-                    continue
-                }
-                connection.pending[index].response = response
-                service(connection)
-            case .streamReadable(let id):
-                if let connection = connections[id] { service(connection) }
-            case .shutdown(let gracePeriod):
-                beginShutdown(gracePeriod: gracePeriod)
+        while true {
+            let messages = mailbox.takeAll()
+            if messages.isEmpty { return }
+            for message in messages { handle(message) }
+        }
+    }
+
+    private func handle(_ message: LoopMailbox.Message) {
+        switch message {
+        case .response(let id, let sequence, let response):
+            guard let connection = connections[id],
+                let index = connection.pending.firstIndex(where: {
+                    $0.kind == .request && $0.sequence == sequence && $0.response == nil
+                })
+            else {
+                // The connection closed meanwhile: nobody will read this response.
+                if case .stream(let stream) = response.body { stream.close() }
+                return
             }
+            connection.pending[index].response = response
+            service(connection)
+        case .streamReadable(let id):
+            if let connection = connections[id] { service(connection) }
+        case .shutdown(let gracePeriod):
+            beginShutdown(gracePeriod: gracePeriod)
         }
     }
 

@@ -17,6 +17,10 @@ extension HTTPRequestHead {
         guard targetBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw .badRequest("invalid character in request target")
         }
+        // RFC 9112 §3.2: the request-target carries no fragment.
+        guard !targetBytes.contains(UInt8(ascii: "#")) else {
+            throw .badRequest("request target must not contain a fragment")
+        }
         let version = try parseVersion(line[(secondSpace + 1)...])
         let method = HTTPMethod(String(decoding: methodBytes, as: UTF8.self))
         let (path, query) = try parseTarget(String(decoding: targetBytes, as: UTF8.self), method: method)
@@ -26,7 +30,7 @@ extension HTTPRequestHead {
     /// HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3). A major version other than 1 is
     /// answered 505 (RFC 9110 §15.6.6); a higher 1.x minor is served as 1.1 (RFC 9110 §6.2).
     static func parseVersion(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) throws(HTTPParseError) -> HTTPVersion {
-        let text = Array(bytes)
+        let text = UnsafeBufferPointer(rebasing: bytes)
         guard text.count == 8, text[0..<5].elementsEqual("HTTP/".utf8), ASCII.isDigit(text[5]),
             text[6] == UInt8(ascii: "."), ASCII.isDigit(text[7])
         else { throw .badRequest("malformed HTTP version") }
@@ -41,7 +45,6 @@ extension HTTPRequestHead {
 
     /// request-target forms (RFC 9112 §3.2): origin-form, absolute-form and asterisk-form (OPTIONS).
     static func parseTarget(_ target: String, method: HTTPMethod) throws(HTTPParseError) -> (String, String?) {
-        if target.contains("#") { throw .badRequest("request target must not contain a fragment") }
         if target == "*" {
             guard method == .options else { throw .badRequest("asterisk-form target is only valid for OPTIONS") }
             return ("*", nil)

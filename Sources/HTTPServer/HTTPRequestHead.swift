@@ -39,29 +39,46 @@ extension HTTPRequestHead {
             lineStart = lineEnd + 2
         }
 
+        // One pass over the fields for everything framing and connection handling need.
+        var hostCount = 0, closeRequested = false, keepAliveRequested = false
+        var transferEncodings: [String] = [], contentLengths: [String] = [], expectations: [String] = []
+        for field in headers {
+            switch field.name.utf8.count {
+            case 4 where HTTPHeaders.namesMatch(field.name, "Host"):
+                hostCount += 1
+            case 6 where HTTPHeaders.namesMatch(field.name, "Expect"):
+                expectations.append(field.value)
+            case 10 where HTTPHeaders.namesMatch(field.name, "Connection"):
+                for token in field.value.split(separator: ",") {
+                    let token = token.trimmingOWS()
+                    if HTTPHeaders.namesMatch(token, "close") { closeRequested = true }
+                    if HTTPHeaders.namesMatch(token, "keep-alive") { keepAliveRequested = true }
+                }
+            case 14 where HTTPHeaders.namesMatch(field.name, "Content-Length"):
+                contentLengths.append(field.value)
+            case 17 where HTTPHeaders.namesMatch(field.name, "Transfer-Encoding"):
+                transferEncodings.append(field.value)
+            default:
+                break
+            }
+        }
+
         // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without exactly one Host.
-        let hostCount = headers.values(named: "Host").count
         if version == .http1_1 ? hostCount != 1 : hostCount > 1 {
             throw .badRequest("request must carry exactly one Host header (RFC 9112 §3.2)")
         }
 
-        let framing = try framing(of: headers, method: method, version: version)
+        let framing = try framing(
+            transferEncodings: transferEncodings, contentLengths: contentLengths, method: method, version: version)
         if case .length(let length) = framing, length > maxBodyBytes {
             throw .bodyTooLarge(limit: maxBodyBytes)
         }
 
         // RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive".
-        let isKeepAlive: Bool
-        if headers.containsToken("close", inField: "Connection") {
-            isKeepAlive = false
-        } else if version == .http1_1 {
-            isKeepAlive = true
-        } else {
-            isKeepAlive = headers.containsToken("keep-alive", inField: "Connection")
-        }
+        let isKeepAlive = !closeRequested && (version == .http1_1 || keepAliveRequested)
 
         var expectsContinue = false
-        for expectation in headers.values(named: "Expect") {
+        for expectation in expectations {
             // RFC 9110 §10.1.1: only 100-continue is defined; anything else may be answered 417.
             guard HTTPHeaders.namesMatch(expectation.trimmingOWS(), "100-continue") else {
                 throw HTTPParseError(
@@ -79,10 +96,8 @@ extension HTTPRequestHead {
 
     // RFC 9112 §6.3: message body length.
     private static func framing(
-        of headers: HTTPHeaders, method: HTTPMethod, version: HTTPVersion
+        transferEncodings: [String], contentLengths: [String], method: HTTPMethod, version: HTTPVersion
     ) throws(HTTPParseError) -> Framing {
-        let transferEncodings = headers.values(named: "Transfer-Encoding")
-        let contentLengths = headers.values(named: "Content-Length")
         if !transferEncodings.isEmpty {
             // Both framings at once is the classic request-smuggling vector (RFC 9112 §6.3 rule 3,
             // §11.2): refuse rather than pick one.

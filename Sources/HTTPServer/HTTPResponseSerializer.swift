@@ -10,8 +10,8 @@ enum HTTPResponseSerializer {
         case untilClose
     }
 
-    static let continueResponse = "HTTP/1.1 100 Continue\r\n\r\n"
-    static let lastChunk = "0\r\n\r\n"
+    static let continueResponse: StaticString = "HTTP/1.1 100 Continue\r\n\r\n"
+    static let lastChunk: StaticString = "0\r\n\r\n"
 
     /// Headers the server owns: handler values for these are dropped.
     private static func isFramingHeader(_ name: String) -> Bool {
@@ -24,7 +24,11 @@ enum HTTPResponseSerializer {
         date: String, serverName: String, into buffer: ByteBuffer
     ) {
         // RFC 9110 §6.2: a server sends its own highest version, 1.1, even to a 1.0 client.
-        buffer.append("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
+        buffer.append("HTTP/1.1 " as StaticString)
+        buffer.appendDecimal(status.code)
+        buffer.append(" " as StaticString)
+        buffer.append(status.reasonPhrase)
+        buffer.append("\r\n" as StaticString)
         var hasDate = false, hasServer = false
         for field in headers where !isFramingHeader(field.name) {
             // A CR or LF in a handler value would split the response (RFC 9112 §11.1): drop the field.
@@ -34,27 +38,39 @@ enum HTTPResponseSerializer {
             if HTTPHeaders.namesMatch(field.name, "Date") { hasDate = true }
             if HTTPHeaders.namesMatch(field.name, "Server") { hasServer = true }
             buffer.append(field.name)
-            buffer.append(": ")
+            buffer.append(": " as StaticString)
             buffer.append(field.value)
-            buffer.append("\r\n")
+            buffer.append("\r\n" as StaticString)
         }
-        if !hasDate { buffer.append("Date: \(date)\r\n") }
-        if !hasServer { buffer.append("Server: \(serverName)\r\n") }
+        if !hasDate {
+            buffer.append("Date: " as StaticString)
+            buffer.append(date)
+            buffer.append("\r\n" as StaticString)
+        }
+        if !hasServer {
+            buffer.append("Server: " as StaticString)
+            buffer.append(serverName)
+            buffer.append("\r\n" as StaticString)
+        }
         switch framing {
         case .contentLength(let length):
             // RFC 9110 §8.6: no Content-Length in 1xx or 204 responses.
-            if status.code >= 200 && status.code != 204 { buffer.append("Content-Length: \(length)\r\n") }
+            if status.code >= 200 && status.code != 204 {
+                buffer.append("Content-Length: " as StaticString)
+                buffer.appendDecimal(length)
+                buffer.append("\r\n" as StaticString)
+            }
         case .chunked:
-            buffer.append("Transfer-Encoding: chunked\r\n")
+            buffer.append("Transfer-Encoding: chunked\r\n" as StaticString)
         case .untilClose:
             break
         }
         if closes {
-            buffer.append("Connection: close\r\n")
+            buffer.append("Connection: close\r\n" as StaticString)
         } else if requestVersion == .http1_0 {
-            buffer.append("Connection: keep-alive\r\n")
+            buffer.append("Connection: keep-alive\r\n" as StaticString)
         }
-        buffer.append("\r\n")
+        buffer.append("\r\n" as StaticString)
     }
 
     /// chunk = chunk-size CRLF chunk-data CRLF (RFC 9112 §7.1).

@@ -34,14 +34,15 @@ public final class HTTPServer: Sendable {
         self.logger = logger
     }
 
-    /// Binds and listens. Throws `HTTPServerError.socket` (with errno, e.g. EADDRINUSE) or
-    /// `.invalidAddress`; throws `.invalidState` when called twice.
+    /// Validates the configuration, binds and listens. Throws `HTTPServerError.socket` (with errno,
+    /// e.g. EADDRINUSE), `.invalidAddress`, `.invalidConfiguration`, or `.invalidState` when called twice.
     public func start() throws {
         let alreadyStarted = state.withLock { state -> Bool in
             if case .created = state.phase { return false }
             return true
         }
         guard !alreadyStarted else { throw HTTPServerError.invalidState("HTTPServer.start() called twice") }
+        try configuration.validate()
         let loop = try EventLoop(configuration: configuration, handler: handler, logger: logger)
         state.withLock { state in
             state.phase = .started(loop)

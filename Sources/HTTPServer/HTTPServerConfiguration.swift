@@ -24,8 +24,8 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var bodyTimeout: Duration
     /// How long a keep-alive connection may sit idle between requests before it is closed. Default 60 s.
     public var idleTimeout: Duration
-    /// How long written bytes may wait for a client that does not read before the connection is
-    /// dropped. Default 30 s.
+    /// How long pending output may make no progress (a client that stopped reading) before the
+    /// connection is dropped. Default 30 s.
     public var writeTimeout: Duration
     /// Requests read ahead on one connection while earlier responses are pending; reading pauses
     /// beyond. Default 16.
@@ -63,5 +63,29 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         self.writeTimeout = writeTimeout
         self.maxPipelinedRequests = maxPipelinedRequests
         self.serverName = serverName
+    }
+
+    /// Throws `HTTPServerError.invalidConfiguration` naming the first field out of range.
+    public func validate() throws {
+        func require(_ condition: Bool, _ field: String, _ rule: String) throws {
+            if !condition { throw HTTPServerError.invalidConfiguration(field: field, reason: rule) }
+        }
+        try require((0...65535).contains(port), "port", "must be in 0...65535 (0 = ephemeral)")
+        try require(backlog > 0, "backlog", "must be positive")
+        try require(maxConnections > 0, "maxConnections", "must be positive")
+        try require(maxRequestLineBytes >= 16, "maxRequestLineBytes", "must be at least 16")
+        try require(maxHeaderBytes >= 64, "maxHeaderBytes", "must be at least 64")
+        try require(maxHeaderCount > 0, "maxHeaderCount", "must be positive")
+        try require(maxBodyBytes >= 0, "maxBodyBytes", "must not be negative")
+        try require(maxPipelinedRequests > 0, "maxPipelinedRequests", "must be positive")
+        for (name, value) in [
+            ("headerTimeout", headerTimeout), ("bodyTimeout", bodyTimeout), ("idleTimeout", idleTimeout),
+            ("writeTimeout", writeTimeout),
+        ] {
+            try require(value > .zero, name, "must be positive")
+        }
+        try require(
+            !serverName.isEmpty && serverName.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }, "serverName",
+            "must be non-empty visible ASCII")
     }
 }

@@ -6,6 +6,8 @@ public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
     case socket(operation: String, errno: Int32)
     /// The host could not be resolved to an address to bind (getaddrinfo's message).
     case invalidAddress(host: String, reason: String)
+    /// A configuration value is out of range.
+    case invalidConfiguration(field: String, reason: String)
     /// `start()` was called twice, or `run()` before `start()`.
     case invalidState(String)
     /// A stream write after the connection closed or the stream finished.
@@ -17,6 +19,8 @@ public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
             return "\(operation) failed: \(String(cString: strerror(code))) (errno \(code))"
         case .invalidAddress(let host, let reason):
             return "cannot listen on host '\(host)': \(reason)"
+        case .invalidConfiguration(let field, let reason):
+            return "invalid HTTP server configuration: \(field) \(reason)"
         case .invalidState(let message):
             return message
         case .streamClosed:

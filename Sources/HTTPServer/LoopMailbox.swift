@@ -18,6 +18,8 @@ final class LoopMailbox: Sendable {
     private struct State {
         var messages: [Message] = []
         var isWakeSignalled = false
+        /// The loop has ended and the eventfd is closed: posts are dropped.
+        var isClosed = false
     }
 
     let wakeDescriptor: Int32
@@ -33,13 +35,29 @@ final class LoopMailbox: Sendable {
 
     func post(_ message: Message) {
         let onLoop = loopThread.load(ordering: .acquiring) == UInt(pthread_self())
-        let needsWake = state.withLock { state -> Bool in
+        let isAccepted = state.withLock { state -> Bool in
+            guard !state.isClosed else { return false }
             state.messages.append(message)
-            guard !onLoop, !state.isWakeSignalled else { return false }
+            guard !onLoop, !state.isWakeSignalled else { return true }
             state.isWakeSignalled = true
+            // Signalled under the lock so that `close()` cannot close (and the kernel reuse) the
+            // descriptor between the check and the write.
+            cepoll_eventfd_signal(wakeDescriptor)
             return true
         }
-        if needsWake { cepoll_eventfd_signal(wakeDescriptor) }
+        // A streaming response that arrives after the server stopped will never be written.
+        if !isAccepted, case .response(_, _, let response) = message, case .stream(let stream) = response.body {
+            stream.close()
+        }
+    }
+
+    /// Called by the loop as it ends: drops pending messages and closes the eventfd.
+    func close() {
+        state.withLock { state in
+            state.isClosed = true
+            state.messages.removeAll()
+            Glibc.close(wakeDescriptor)
+        }
     }
 
     /// Takes every queued message, oldest first.

@@ -227,9 +227,12 @@ import Testing
     }
 
     @Test func afterAFailure_theParserStaysFailed() {
-        var harness = ParserHarness()
-        harness.feed("BAD\r\n\r\n")
-        harness.feed("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
-        #expect(harness.events.allSatisfy { $0.failureStatus == 400 })
+        var parser = HTTPRequestParser(configuration: HTTPServerConfiguration())
+        let now = ContinuousClock.now
+        let bad = Array("BAD\r\n\r\n".utf8).withUnsafeBufferPointer { parser.parse($0, now: now) }
+        #expect(bad.event.failureStatus == 400)
+        let good = Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8).withUnsafeBufferPointer { parser.parse($0, now: now) }
+        #expect(good.event.failureStatus == 400)
+        #expect(good.consumed == 0)
     }
 }

@@ -127,6 +127,21 @@ import Testing
         #expect(client.isClosedByServer())
     }
 
+    @Test func respondingAfterTheServerStopped_isHarmless() throws {
+        let saved = Mutex<(@Sendable (HTTPResponse) -> Void)?>(nil)
+        let handler = ClosureHandler { _, _, respond in saved.withLock { $0 = respond } }
+        let server = try TestServer(handler: handler)
+        let client = try server.client()
+        client.send("GET /late HTTP/1.1\r\nHost: t\r\n\r\n")
+        let deadline = Date().addingTimeInterval(2)
+        while saved.withLock({ $0 == nil }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(server.stop(gracePeriod: .milliseconds(50)))
+        let stream = HTTPBodyStream()
+        let respond = try #require(saved.withLock { $0 })
+        respond(HTTPResponse(status: .ok, stream: stream))
+        #expect(throws: HTTPServerError.streamClosed) { try stream.write(Data("x".utf8)) }
+    }
+
     @Test func start_onAPortInUse_throwsWithErrno() throws {
         let first = try TestServer()
         defer { first.stop() }
@@ -143,6 +158,26 @@ import Testing
             if case .invalidAddress = error as? HTTPServerError { return true }
             return false
         }
+    }
+
+    @Test func invalidConfiguration_isRefusedAtStart() {
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(port: 70000), handler: echoHandler, logger: .init(label: "t"))
+        #expect(throws: HTTPServerError.invalidConfiguration(field: "port", reason: "must be in 0...65535 (0 = ephemeral)")) {
+            try server.start()
+        }
+        #expect(throws: HTTPServerError.self) { try HTTPServerConfiguration(idleTimeout: .zero).validate() }
+        #expect(throws: Never.self) { try HTTPServerConfiguration().validate() }
+    }
+
+    @Test func silentConnection_isClosedAtTheHeaderTimeout() throws {
+        let server = try TestServer(HTTPServerConfiguration(headerTimeout: .milliseconds(300)))
+        defer { server.stop() }
+        let client = try server.client()
+        let start = Date()
+        #expect(client.isClosedByServer())
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(elapsed >= 0.25 && elapsed < 2, "closed after \(elapsed) s")
     }
 
     @Test func curl_talksToTheServer() throws {

@@ -84,6 +84,20 @@ import Testing
         #expect(client.isClosedByServer())
     }
 
+    @Test func handlerAskingToClose_endsTheConnectionAfterItsResponse() throws {
+        let handler = ClosureHandler { request, _, respond in
+            respond(HTTPResponse(status: .ok, headers: ["Connection": "close"], body: Data(request.path.utf8)))
+        }
+        let server = try TestServer(handler: handler)
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.text == "/a")
+        #expect(response.header("Connection") == "close")
+        #expect(client.isClosedByServer())  // the pipelined /b is dropped with the connection
+    }
+
     @Test func head_sendsHeadersWithoutBody() throws {
         let server = try TestServer()
         defer { server.stop() }

@@ -13,14 +13,21 @@ struct ParserHarness {
         parser = HTTPRequestParser(configuration: configuration)
     }
 
+    /// Like a connection, stop parsing after a failure (the connection closes).
+    var hasFailed = false
+
     mutating func feed(_ bytes: some Sequence<UInt8>) {
+        guard !hasFailed else { return }
         buffer.append(contentsOf: bytes)
         while true {
             let (consumed, event) = buffer.withUnsafeBufferPointer { parser.parse($0, now: now) }
             buffer.removeFirst(consumed)
             if event == .needMoreData { return }
             events.append(event)
-            if case .failure = event { return }
+            if case .failure = event {
+                hasFailed = true
+                return
+            }
         }
     }
 

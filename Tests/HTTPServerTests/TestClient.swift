@@ -129,3 +129,16 @@ final class TestClient {
         return count == 0 || (count < 0 && errno == ECONNRESET)
     }
 }
+
+extension TestClient {
+    /// Reads until the server closes (or resets) the connection; returns the byte count.
+    func drainUntilClosed() -> Int {
+        var total = 0
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { return total }
+            total += count
+        }
+    }
+}
