@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # Rampart container image: a safety-guard inference server with its default model baked in.
 #
 #   docker build -t rampart .
@@ -81,8 +79,7 @@ RUN groupadd --gid 10001 rampart \
 
 WORKDIR /opt/rampart
 
-# Binary and model are owned by root and only readable by the service user: the running process cannot modify
-# its own code or weights.
+# Binary and model stay root-owned: the service user can read and run them but not modify its own code or weights.
 COPY --from=build /staging/bin/ /usr/local/bin/
 COPY Models/rampart-guard-minilm /opt/rampart/Models/rampart-guard-minilm
 
