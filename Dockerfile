@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # Rampart container image: a safety-guard inference server with its default model baked in.
 #
 #   docker build -t rampart .
@@ -60,7 +58,9 @@ FROM debian:bookworm-slim AS runtime
 #   libopenblas-dev -> libopenblas0-pthread (the pthread variant, the one libopenblas-dev selects by default)
 #   libnghttp2-dev  -> libnghttp2-14
 #   zlib1g-dev      -> zlib1g
-# curl serves the HEALTHCHECK below. Unpinned for the reason given in the build stage.
+# libstdc++6 is what the statically linked Swift runtime still needs dynamically (with glibc and libgcc_s); the base
+# image has it already, it is named so that the dependency is explicit. curl serves the HEALTHCHECK below.
+# Unpinned for the reason given in the build stage.
 # hadolint ignore=DL3008
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get update -q \
@@ -68,18 +68,18 @@ RUN export DEBIAN_FRONTEND=noninteractive \
         libopenblas0-pthread \
         libnghttp2-14 \
         zlib1g \
+        libstdc++6 \
         curl \
     && rm -rf /var/lib/apt/lists/*
 
 # A fixed numeric, non-root UID/GID: Kubernetes can only enforce runAsNonRoot against a numeric USER.
-RUN groupadd --system --gid 10001 rampart \
-    && useradd --system --uid 10001 --gid rampart --no-create-home --home-dir /nonexistent \
-        --shell /usr/sbin/nologin rampart
+# (Not --system: system accounts stop at UID 999 and useradd warns about 10001.)
+RUN groupadd --gid 10001 rampart \
+    && useradd --uid 10001 --gid rampart --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin rampart
 
 WORKDIR /opt/rampart
 
-# Binary and model are owned by root and only readable by the service user: the running process cannot modify
-# its own code or weights.
+# Binary and model stay root-owned: the service user can read and run them but not modify its own code or weights.
 COPY --from=build /staging/bin/ /usr/local/bin/
 COPY Models/rampart-guard-minilm /opt/rampart/Models/rampart-guard-minilm
 
