@@ -4,7 +4,7 @@ import Testing
 
 /// Every fixture case through each tokenizer, compared with the ids HF tokenizers 0.22.2 produced.
 @Suite struct GoldenParityTests {
-    @Test(arguments: ["wordpiece", "minilm", "unigram", "unigram-bytefallback"])
+    @Test(arguments: ["wordpiece", "minilm", "unigram", "unigram-bytefallback", "wordpiece-nfkc", "wordpiece-whitespace"])
     func encode_matchesHuggingFaceTokenizers(name: String) throws {
         let tokenizer = try Fixtures.tokenizer(name)
         let cases = try Fixtures.cases()
