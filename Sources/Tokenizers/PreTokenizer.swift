@@ -1,6 +1,6 @@
-/// A stretch of normalized text on its way to the model.
+/// A stretch of normalized text on its way to the model. Pieces split from one text share its storage.
 struct TextPiece: Equatable {
-    var scalars: [Unicode.Scalar]
+    var scalars: ArraySlice<Unicode.Scalar>
     /// Whether the piece begins at offset 0 of the original input (Metaspace `prepend_scheme: first` asks).
     var isAtStart: Bool
 }
@@ -8,6 +8,13 @@ struct TextPiece: Equatable {
 /// A tokenizer.json `pre_tokenizer`: splits normalized text into words (HF tokenizers `PreTokenizer`).
 protocol PreTokenizer: Sendable {
     func split(_ piece: TextPiece) -> [TextPiece]
+
+    /// Whether splitting depends on `TextPiece.isAtStart` (working that out costs a second normalization).
+    var tracksStart: Bool { get }
+}
+
+extension PreTokenizer {
+    var tracksStart: Bool { false }
 }
 
 /// How a split keeps its delimiters (tokenizers `SplitDelimiterBehavior`).
@@ -33,13 +40,13 @@ extension TextPiece {
     func split(behavior: DelimiterBehavior, isDelimiter: (Unicode.Scalar) -> Bool) -> [TextPiece] {
         // Segments as (range, isDelimiter).
         var segments: [(range: Range<Int>, isMatch: Bool)] = []
-        var runStart = 0
-        for (index, scalar) in scalars.enumerated() where isDelimiter(scalar) {
+        var runStart = scalars.startIndex
+        for index in scalars.indices where isDelimiter(scalars[index]) {
             if runStart < index { segments.append((runStart..<index, false)) }
             segments.append((index..<index + 1, true))
             runStart = index + 1
         }
-        if runStart < scalars.count { segments.append((runStart..<scalars.count, false)) }
+        if runStart < scalars.endIndex { segments.append((runStart..<scalars.endIndex, false)) }
 
         var ranges: [Range<Int>] = []
         switch behavior {
@@ -80,7 +87,7 @@ extension TextPiece {
             ranges.reverse()
         }
         return ranges.filter { !$0.isEmpty }.map {
-            TextPiece(scalars: Array(scalars[$0]), isAtStart: isAtStart && $0.lowerBound == 0)
+            TextPiece(scalars: scalars[$0], isAtStart: isAtStart && $0.lowerBound == scalars.startIndex)
         }
     }
 }

@@ -52,7 +52,7 @@ public final class Tokenizer: Sendable {
         addedVocabulary = try AddedVocabulary(added, path: path, normalizer: normalizer)
         var byID: [Int32: String] = [:]
         for token in addedVocabulary.tokens {
-            byID[token.id] = String(String.UnicodeScalarView(token.content))
+            byID[token.id] = ScalarText.string(token.content)
         }
         addedTokensByID = byID
 
@@ -89,7 +89,8 @@ public final class Tokenizer: Sendable {
     /// Token ids of `text` with no special tokens and no truncation (the scorer builds sliding windows from these).
     public func tokenize(_ text: String) -> [Int32] {
         var ids: [Int32] = []
-        for segment in addedVocabulary.segments(of: text, normalizer: normalizer) {
+        let tracksStart = preTokenizer?.tracksStart ?? false
+        for segment in addedVocabulary.segments(of: text, normalizer: normalizer, tracksStart: tracksStart) {
             switch segment {
             case let .token(id):
                 ids.append(id)
@@ -98,7 +99,7 @@ public final class Tokenizer: Sendable {
                 for word in words {
                     var bytes: [UInt8] = []
                     bytes.reserveCapacity(word.scalars.count)
-                    for scalar in word.scalars { bytes.append(contentsOf: scalar.utf8) }
+                    for scalar in word.scalars { ScalarText.utf8(scalar, into: &bytes) }
                     model.tokenize(bytes, into: &ids)
                 }
             }
