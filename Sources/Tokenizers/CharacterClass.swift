@@ -46,26 +46,24 @@ enum CharacterClass {
         }
     }
 
-    /// Unicode combining mark (Mn, Mc, Me), as tokenizers' `StripAccents` normalizer removes them.
+    /// A combining mark as tokenizers' `StripAccents` normalizer removes it.
     static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark: return true
-        default: return false
-        }
+        scalar.value >= 0x300 && contains(UnicodeTables.combiningMark, scalar.value)
     }
 
-    /// Regex `\w` (Unicode): letters, marks, decimal digits, connector punctuation, join controls.
+    /// Regex `\w` as tokenizers' regex engine sees it (the `Whitespace` pre-tokenizer's `\w+|[^\w\s]+`).
     static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.isASCII {
-            let v = scalar.value
-            return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x5F
+        let value = scalar.value
+        if value < 0x80 {
+            return (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
+                || value == 0x5F
         }
-        let properties = scalar.properties
-        if properties.isAlphabetic || properties.isJoinControl { return true }
-        switch properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
-        default: return false
-        }
+        return contains(UnicodeTables.word, value)
+    }
+
+    /// Regex `\s` as tokenizers' regex engine sees it.
+    static func isRegexWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        contains(UnicodeTables.regexWhitespace, scalar.value)
     }
 
     /// Binary search in sorted, disjoint ranges.

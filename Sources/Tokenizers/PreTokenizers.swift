@@ -50,7 +50,7 @@ struct WhitespacePreTokenizer: PreTokenizer {
         }
         for index in scalars.indices {
             let scalar = scalars[index]
-            let kind: Bool? = CharacterClass.isWhitespace(scalar)
+            let kind: Bool? = CharacterClass.isRegexWhitespace(scalar)
                 ? nil : CharacterClass.isWordCharacter(scalar)
             if kind != currentKind {
                 close(at: index)
