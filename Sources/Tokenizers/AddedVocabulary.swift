@@ -47,6 +47,12 @@ struct AddedVocabulary: Sendable {
         }
     }
 
+    /// The id of the added token whose content is exactly `token` (scalar for scalar).
+    func id(of token: String) -> Int32? {
+        let scalars = Array(token.unicodeScalars)
+        return tokens.first { $0.content == scalars }?.id
+    }
+
     /// Splits `text` around added tokens, normalizing the stretches between them.
     /// `tracksStart`: whether to work out if normalized text still starts at the input's start (Metaspace `first`).
     func segments(of text: String, normalizer: (any Normalizer)?, tracksStart: Bool) -> [Segment] {

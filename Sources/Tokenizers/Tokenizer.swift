@@ -60,10 +60,13 @@ public final class Tokenizer: Sendable {
            let padID32 = Int32(exactly: padID) {
             padTokenID = padID32
         } else {
-            padTokenID = ["[PAD]", "<pad>"].lazy.compactMap { [model, byID] name in
-                byID.first { $0.value == name }?.key ?? model.id(forToken: name)
-            }.first ?? 0
+            padTokenID = Self.lookUp("[PAD]", added: addedVocabulary, model: model)
+                ?? Self.lookUp("<pad>", added: addedVocabulary, model: model) ?? 0
         }
+    }
+
+    private static func lookUp(_ token: String, added: AddedVocabulary, model: any TokenizationModel) -> Int32? {
+        added.id(of: token) ?? model.id(forToken: token)
     }
 
     /// Full pipeline: normalize, pre-tokenize, model, truncate, post-process (special tokens, type ids).
@@ -120,9 +123,7 @@ public final class Tokenizer: Sendable {
 
     /// The id of a vocabulary or added token, compared byte for byte.
     public func id(forToken token: String) -> Int32? {
-        let scalars = Array(token.unicodeScalars)
-        if let added = addedVocabulary.tokens.first(where: { $0.content == scalars }) { return added.id }
-        return model.id(forToken: token)
+        Self.lookUp(token, added: addedVocabulary, model: model)
     }
 
     /// The token string of an id (for debugging and logs).
