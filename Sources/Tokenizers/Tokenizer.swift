@@ -3,6 +3,17 @@ import Foundation
 /// A Hugging Face `tokenizer.json` pipeline: added tokens, normalizer, pre-tokenizer, model (WordPiece or
 /// Unigram), truncation and post-processor, producing the same ids as HF tokenizers 0.22.
 ///
+/// Components: normalizers BertNormalizer, Precompiled (SentencePiece charsmap), Sequence, NFC/NFD/NFKC/NFKD,
+/// Lowercase, StripAccents, Strip, Replace, Prepend; pre-tokenizers BertPreTokenizer, Metaspace, Whitespace,
+/// WhitespaceSplit, Punctuation, Sequence; models WordPiece, Unigram; post-processors TemplateProcessing,
+/// BertProcessing, RobertaProcessing. Anything else is a load error naming the file and component.
+/// The file's own `truncation` section is ignored (pass `maxLength`); of `padding` only `pad_id` is read.
+///
+/// Known differences from HF tokenizers, all outside ordinary text: characters assigned in recent Unicode
+/// versions can be normalized (NFC/NFKC, lowercase) or grapheme-clustered differently, because Swift's Unicode
+/// tables are newer than the Rust crates'; the BERT and regex character classes are copied from the library
+/// (`UnicodeTables`) and do match.
+///
 /// Immutable after loading, so `encode` may be called from any number of threads at once.
 public final class Tokenizer: Sendable {
     private let addedVocabulary: AddedVocabulary
