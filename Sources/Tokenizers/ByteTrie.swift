@@ -1,8 +1,8 @@
 /// A trie over the UTF-8 bytes of vocabulary tokens. Lookups compare bytes, never Swift `String` equality, which
 /// would conflate canonically equivalent tokens (precomposed "é" and "e\u{301}" are distinct vocabulary entries).
 ///
-/// Built with a dictionary of edges, then frozen (`ByteTrie.Builder.freeze`) into sorted child arrays: each node's
-/// children are a contiguous run of `labels`/`targets`, searched by binary search; the root has a dense table.
+/// Frozen from sorted keys (`ByteTrie.Builder.freeze`) into sorted child arrays: each node's children are a
+/// contiguous run of `labels`/`targets`, searched by binary search; the root has a dense table.
 struct ByteTrie: Sendable {
     typealias Node = Int32
 
@@ -18,50 +18,64 @@ struct ByteTrie: Sendable {
     /// Token id stored at each node, or -1.
     private let values: [Int32]
 
+    /// Collects tokens, then lays the trie out breadth-first from the sorted keys (no hashing).
     struct Builder {
-        private var edges: [UInt64: Node] = [:]
-        private var values: [Int32] = [-1]
+        private var keys: [[UInt8]] = []
+        private var ids: [Int32] = []
 
         /// Stores `id` for `bytes`; a later insert of the same bytes wins (as a Rust HashMap insert does).
         mutating func insert<Bytes: Sequence<UInt8>>(_ bytes: Bytes, id: Int32) {
-            var node = ByteTrie.root
-            for byte in bytes {
-                let key = UInt64(node) << 8 | UInt64(byte)
-                if let next = edges[key] {
-                    node = next
-                } else {
-                    let next = Node(values.count)
-                    values.append(-1)
-                    edges[key] = next
-                    node = next
-                }
-            }
-            values[Int(node)] = id
+            keys.append(Array(bytes))
+            ids.append(id)
         }
 
         func freeze() -> ByteTrie {
-            ByteTrie(edges: edges, values: values)
+            // Sorted by bytes, equal keys by insertion order, so the last of a run of equal keys wins.
+            let order = keys.indices.sorted { left, right in
+                keys[left] == keys[right] ? left < right : keys[left].lexicographicallyPrecedes(keys[right])
+            }
+            var childStart: [Int32] = [0]
+            var childCount: [UInt16] = [0]
+            var values: [Int32] = [-1]
+            var labels: [UInt8] = []
+            var targets: [Node] = []
+            // Breadth-first: (node, range of `order` whose keys pass through it, depth); children of one node are
+            // allocated together, so they are contiguous in `labels`/`targets`.
+            var queue: [(node: Int, range: Range<Int>, depth: Int)] = [(0, 0..<order.count, 0)]
+            var head = 0
+            while head < queue.count {
+                let (node, range, depth) = queue[head]
+                head += 1
+                var index = range.lowerBound
+                while index < range.upperBound && keys[order[index]].count == depth {
+                    values[node] = ids[order[index]]
+                    index += 1
+                }
+                childStart[node] = Int32(labels.count)
+                while index < range.upperBound {
+                    let label = keys[order[index]][depth]
+                    var end = index + 1
+                    while end < range.upperBound && keys[order[end]][depth] == label { end += 1 }
+                    let child = values.count
+                    values.append(-1)
+                    childStart.append(0)
+                    childCount.append(0)
+                    labels.append(label)
+                    targets.append(Node(child))
+                    childCount[node] += 1
+                    queue.append((child, index..<end, depth + 1))
+                    index = end
+                }
+            }
+            return ByteTrie(childStart: childStart, childCount: childCount, labels: labels, targets: targets,
+                            values: values)
         }
     }
 
-    private init(edges: [UInt64: Node], values: [Int32]) {
-        // [nodes] edge lists sorted by (parent, label).
-        let sorted = edges.sorted { $0.key < $1.key }
-        var childStart = [Int32](repeating: 0, count: values.count)
-        var childCount = [UInt16](repeating: 0, count: values.count)
-        var labels: [UInt8] = []
-        var targets: [Node] = []
-        labels.reserveCapacity(sorted.count)
-        targets.reserveCapacity(sorted.count)
+    private init(childStart: [Int32], childCount: [UInt16], labels: [UInt8], targets: [Node], values: [Int32]) {
         var rootTable = [Node](repeating: -1, count: 256)
-        for (key, target) in sorted {
-            let parent = Int(key >> 8)
-            let label = UInt8(key & 0xFF)
-            if childCount[parent] == 0 { childStart[parent] = Int32(labels.count) }
-            childCount[parent] += 1
-            labels.append(label)
-            targets.append(target)
-            if parent == 0 { rootTable[Int(label)] = target }
+        for slot in 0..<Int(childCount[0]) {
+            rootTable[Int(labels[Int(childStart[0]) + slot])] = targets[Int(childStart[0]) + slot]
         }
         self.childStart = childStart
         self.childCount = childCount
