@@ -120,8 +120,8 @@ struct ByteTrie: Sendable {
         return current
     }
 
-    /// The id of exactly `bytes`.
-    func id<Bytes: Sequence<UInt8>>(of bytes: Bytes) -> Int32? {
-        walk(bytes).flatMap(value)
+    /// The id of exactly `bytes` (after whatever led to `node`).
+    func id<Bytes: Sequence<UInt8>>(of bytes: Bytes, from node: Node = ByteTrie.root) -> Int32? {
+        walk(bytes, from: node).flatMap(value)
     }
 }
