@@ -50,17 +50,23 @@ struct TemplatePostProcessor: PostProcessor {
                     let sequence = try element.object("Sequence")
                     let id = try sequence.string("id")
                     guard id == "A" || id == "B" else { throw sequence.invalid("id", "expected A or B, got \(id)") }
-                    return .sequence(isFirst: id == "A", typeID: Int32(try sequence.int("type_id", default: 0)))
+                    return .sequence(isFirst: id == "A", typeID: try Self.typeID(sequence))
                 }
                 let special = try element.object("SpecialToken")
                 let id = try special.string("id")
                 guard let ids = specials[id] else {
                     throw TokenizerError.missingToken(path: json.path, component: json.component, token: id)
                 }
-                return .special(ids: ids, typeID: Int32(try special.int("type_id", default: 0)))
+                return .special(ids: ids, typeID: try Self.typeID(special))
             }
         }
         self.init(single: try pieces("single"), pair: try pieces("pair"))
+    }
+
+    private static func typeID(_ json: JSONComponent) throws -> Int32 {
+        let value = try json.int("type_id", default: 0)
+        guard let typeID = Int32(exactly: value), typeID >= 0 else { throw json.invalid("type_id", "\(value) is not a type id") }
+        return typeID
     }
 
     func addedTokenCount(isPair: Bool) -> Int {

@@ -17,6 +17,7 @@ struct UnigramModel: TokenizationModel {
 
     init(_ json: JSONComponent) throws {
         let vocab = try json.array("vocab")
+        guard vocab.count < Int32.max else { throw json.invalid("vocab", "\(vocab.count) pieces do not fit Int32 ids") }
         var builder = ByteTrie.Builder()
         var pieces: [String] = []
         var scores: [Double] = []

@@ -106,3 +106,21 @@ import Testing
         }
     }
 }
+
+@Suite struct HostileTokenizerFileTests {
+    @Test func outOfRangeNumbers_throwInsteadOfTrapping() {
+        let template = #"{"type": "TemplateProcessing", "single": [{"Sequence": {"id": "A", "type_id": 1e12}}], "pair": [], "special_tokens": {}}"#
+        #expect(throws: TokenizerError.self) {
+            try TokenizerJSON.make(TokenizerJSON.wordPiece(vocab: [("[UNK]", 0)], postProcessor: template))
+        }
+        #expect(throws: TokenizerError.self) {
+            try TokenizerJSON.make(TokenizerJSON.wordPiece(vocab: [("[UNK]", 0), ("big", 99_999_999_999)]))
+        }
+        #expect(throws: TokenizerError.self) {
+            try TokenizerJSON.make(TokenizerJSON.unigram(vocab: [("<unk>", 0)], unkID: 7))
+        }
+        #expect(throws: TokenizerError.self) {
+            try TokenizerJSON.make(#"{"model": {"type": "Unigram", "vocab": [["a"]]}}"#)
+        }
+    }
+}
