@@ -28,6 +28,19 @@ import Testing
         #expect(normalizer.normalize("plain ascii text.") == "plain ascii text.")
     }
 
+    @Test func precompiled_randomCharsmapsNeverTrap() throws {
+        var generator = SeededGenerator(state: 3)
+        for _ in 0..<200 {
+            let trieUnits = Int.random(in: 1..<64, using: &generator)
+            var bytes = withUnsafeBytes(of: UInt32(trieUnits * 4).littleEndian, Array.init)
+            for _ in 0..<(trieUnits * 4 + Int.random(in: 0..<64, using: &generator)) {
+                bytes.append(UInt8.random(in: 0...255, using: &generator))
+            }
+            let normalizer = PrecompiledNormalizer(charsmap: try PrecompiledCharsmap(Data(bytes)))
+            _ = normalizer.normalize("abc Ｈｅｌｌｏ e\u{301} 👨‍👩‍👧 \u{0}\r\n")
+        }
+    }
+
     @Test func bert_cleansPadsStripsAndLowercases() {
         let normalizer = BertNormalizer(cleansText: true, handlesChineseCharacters: true, stripsAccents: true,
                                         lowercases: true)

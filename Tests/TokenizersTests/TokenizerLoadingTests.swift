@@ -124,3 +124,28 @@ import Testing
         }
     }
 }
+
+extension HostileTokenizerFileTests {
+    /// Truncated and bit-flipped tokenizer.json files either load or throw; what loads must encode without trapping.
+    @Test(arguments: ["unigram", "wordpiece-nfkc"])
+    func corruptedFiles_throwOrWork(name: String) throws {
+        let original = try [UInt8](Data(contentsOf: Fixtures.url("\(name).json")))
+        var generator = SeededGenerator(state: 99)
+        var loaded = 0
+        for round in 0..<60 {
+            var bytes = original
+            if round % 3 == 0 {
+                bytes.removeLast(Int.random(in: 1..<bytes.count, using: &generator))
+            } else {
+                for _ in 0..<(1 + round % 4) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                }
+            }
+            guard let tokenizer = try? Tokenizer(data: Data(bytes), path: "\(name)-corrupt-\(round).json") else { continue }
+            loaded += 1
+            let encoding = tokenizer.encode("Ｈｅｌｌｏ ﬁne wörld 😀 [MASK] 中文", pair: "second", maxLength: 16)
+            #expect(encoding.ids.count == encoding.typeIds.count)
+        }
+        #expect(loaded > 0)  // most single-byte flips land in vocabulary strings and still load
+    }
+}
