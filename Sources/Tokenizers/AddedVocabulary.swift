@@ -67,10 +67,10 @@ struct AddedVocabulary: Sendable {
                 segments += split(Array(piece.scalars), matcher: normalizedPatterns, isAtStart: piece.isAtStart)
                 continue
             }
-            let raw = Array(piece.scalars)
-            let normalized = normalizer.normalize(raw)
+            let original = Array(piece.scalars)
+            let normalized = normalizer.normalize(original)
             // Normalizers act locally, so a short prefix decides whether the first character survives.
-            let keepsStart = piece.isAtStart && (!tracksStart || normalizer.keepsStart(of: Array(raw.prefix(32))))
+            let keepsStart = piece.isAtStart && (!tracksStart || normalizer.keepsStart(of: Array(original.prefix(32))))
             segments += split(normalized, matcher: normalizedPatterns, isAtStart: keepsStart)
         }
         return segments
@@ -94,6 +94,8 @@ struct AddedVocabulary: Sendable {
             var stop = position + length
             position = stop
             if token.isSingleWord {
+                // tokenizers tests `\w` with the regex crate; the Oniguruma `\w` table differs from it only on
+                // letter numbers and recent assignments.
                 let wordBefore = start > 0 && CharacterClass.isWordCharacter(scalars[start - 1])
                 let wordAfter = stop < scalars.count && CharacterClass.isWordCharacter(scalars[stop])
                 if wordBefore || wordAfter { continue }
