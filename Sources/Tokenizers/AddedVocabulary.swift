@@ -39,7 +39,7 @@ struct AddedVocabulary: Sendable {
             tokens.append(token)
             guard !token.content.isEmpty else { continue }
             if token.isNormalized {
-                let pattern = normalizer.map { Array($0.normalize(content).unicodeScalars) } ?? token.content
+                let pattern = normalizer?.normalize(token.content) ?? token.content
                 normalizedPatterns.add(pattern, token: tokens.count - 1)
             } else {
                 rawPatterns.add(token.content, token: tokens.count - 1)
@@ -47,8 +47,15 @@ struct AddedVocabulary: Sendable {
         }
     }
 
+    /// The id of the added token whose content is exactly `token` (scalar for scalar).
+    func id(of token: String) -> Int32? {
+        let scalars = Array(token.unicodeScalars)
+        return tokens.first { $0.content == scalars }?.id
+    }
+
     /// Splits `text` around added tokens, normalizing the stretches between them.
-    func segments(of text: String, normalizer: (any Normalizer)?) -> [Segment] {
+    /// `tracksStart`: whether to work out if normalized text still starts at the input's start (Metaspace `first`).
+    func segments(of text: String, normalizer: (any Normalizer)?, tracksStart: Bool) -> [Segment] {
         let raw = Array(text.unicodeScalars)
         var segments: [Segment] = []
         for rawSegment in split(raw, matcher: rawPatterns, isAtStart: true) {
@@ -57,27 +64,22 @@ struct AddedVocabulary: Sendable {
                 continue
             }
             guard let normalizer else {
-                segments += split(piece.scalars, matcher: normalizedPatterns, isAtStart: piece.isAtStart)
+                segments += split(Array(piece.scalars), matcher: normalizedPatterns, isAtStart: piece.isAtStart)
                 continue
             }
-            let normalized = Array(normalizer.normalize(Self.string(piece.scalars)).unicodeScalars)
-            // Metaspace `first` asks whether the normalized text still starts at original offset 0.
-            let keepsStart = piece.isAtStart && normalizer.keepsStart(of: Self.string(piece.scalars))
+            let original = Array(piece.scalars)
+            let normalized = normalizer.normalize(original)
+            // Normalizers act locally, so a short prefix decides whether the first character survives.
+            let keepsStart = piece.isAtStart && (!tracksStart || normalizer.keepsStart(of: Array(original.prefix(32))))
             segments += split(normalized, matcher: normalizedPatterns, isAtStart: keepsStart)
         }
         return segments
     }
 
-    static func string<Scalars: Sequence<Unicode.Scalar>>(_ scalars: Scalars) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        return String(view)
-    }
-
     /// tokenizers `added_vocabulary.rs: find_matches`, including single_word, lstrip and rstrip.
     private func split(_ scalars: [Unicode.Scalar], matcher: Matcher, isAtStart: Bool) -> [Segment] {
         guard !matcher.isEmpty, !scalars.isEmpty else {
-            return scalars.isEmpty ? [] : [.text(TextPiece(scalars: scalars, isAtStart: isAtStart))]
+            return scalars.isEmpty ? [] : [.text(TextPiece(scalars: scalars[...], isAtStart: isAtStart))]
         }
         var segments: [Segment] = []
         var emitted = 0  // end of the last emitted segment
@@ -92,6 +94,8 @@ struct AddedVocabulary: Sendable {
             var stop = position + length
             position = stop
             if token.isSingleWord {
+                // tokenizers tests `\w` with the regex crate; the Oniguruma `\w` table differs from it only on
+                // letter numbers and recent assignments.
                 let wordBefore = start > 0 && CharacterClass.isWordCharacter(scalars[start - 1])
                 let wordAfter = stop < scalars.count && CharacterClass.isWordCharacter(scalars[stop])
                 if wordBefore || wordAfter { continue }
@@ -104,14 +108,14 @@ struct AddedVocabulary: Sendable {
                 position = stop
             }
             if emitted < start {
-                segments.append(.text(TextPiece(scalars: Array(scalars[emitted..<start]),
+                segments.append(.text(TextPiece(scalars: scalars[emitted..<start],
                                                 isAtStart: isAtStart && emitted == 0)))
             }
             segments.append(.token(token.id))
             emitted = stop
         }
         if emitted < scalars.count {
-            segments.append(.text(TextPiece(scalars: Array(scalars[emitted...]), isAtStart: isAtStart && emitted == 0)))
+            segments.append(.text(TextPiece(scalars: scalars[emitted...], isAtStart: isAtStart && emitted == 0)))
         }
         return segments
     }
@@ -119,11 +123,14 @@ struct AddedVocabulary: Sendable {
     /// Patterns bucketed by first scalar, longest first.
     struct Matcher: Sendable {
         private var byFirstScalar: [Unicode.Scalar: [(pattern: [Unicode.Scalar], token: Int)]] = [:]
+        /// ASCII scalars that start some pattern; spares a hash lookup for every other ASCII scalar.
+        private var asciiStarts = [Bool](repeating: false, count: 128)
 
         var isEmpty: Bool { byFirstScalar.isEmpty }
 
         mutating func add(_ pattern: [Unicode.Scalar], token: Int) {
             guard let first = pattern.first else { return }
+            if first.isASCII { asciiStarts[Int(first.value)] = true }
             var bucket = byFirstScalar[first] ?? []
             // The first token added with identical content wins, as in tokenizers' pattern list.
             guard !bucket.contains(where: { $0.pattern == pattern }) else { return }
@@ -133,7 +140,9 @@ struct AddedVocabulary: Sendable {
         }
 
         func longestMatch(in scalars: [Unicode.Scalar], at position: Int) -> (length: Int, token: Int)? {
-            guard let bucket = byFirstScalar[scalars[position]] else { return nil }
+            let scalar = scalars[position]
+            if scalar.isASCII && !asciiStarts[Int(scalar.value)] { return nil }
+            guard let bucket = byFirstScalar[scalar] else { return nil }
             for candidate in bucket where position + candidate.pattern.count <= scalars.count
                 && scalars[position..<position + candidate.pattern.count].elementsEqual(candidate.pattern) {
                 return (candidate.pattern.count, candidate.token)

@@ -6,11 +6,11 @@ import Foundation
 struct SequenceNormalizer: Normalizer {
     var normalizers: [any Normalizer]
 
-    func normalize(_ text: String) -> String {
+    func normalize(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
         normalizers.reduce(text) { $1.normalize($0) }
     }
 
-    func keepsStart(of text: String) -> Bool {
+    func keepsStart(of text: [Unicode.Scalar]) -> Bool {
         var current = text
         for normalizer in normalizers {
             guard normalizer.keepsStart(of: current) else { return false }
@@ -25,42 +25,42 @@ struct UnicodeFormNormalizer: Normalizer {
     enum Form: Sendable { case nfc, nfd, nfkc, nfkd }
     var form: Form
 
-    func normalize(_ text: String) -> String {
+    func normalize(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
         // ASCII is invariant under every normalization form.
-        guard text.unicodeScalars.contains(where: { !$0.isASCII }) else { return text }
+        guard text.contains(where: { !$0.isASCII }) else { return text }
+        let string = ScalarText.string(text)
         switch form {
-        case .nfc: return text.precomposedStringWithCanonicalMapping
-        case .nfd: return text.decomposedStringWithCanonicalMapping
-        case .nfkc: return text.precomposedStringWithCompatibilityMapping
-        case .nfkd: return text.decomposedStringWithCompatibilityMapping
+        case .nfc: return Array(string.precomposedStringWithCanonicalMapping.unicodeScalars)
+        case .nfd: return Array(string.decomposedStringWithCanonicalMapping.unicodeScalars)
+        case .nfkc: return Array(string.precomposedStringWithCompatibilityMapping.unicodeScalars)
+        case .nfkd: return Array(string.decomposedStringWithCompatibilityMapping.unicodeScalars)
         }
     }
 }
 
 /// Per-character full lowercase mapping (Rust `char::to_lowercase`; no final-sigma context).
 struct LowercaseNormalizer: Normalizer {
-    func normalize(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if scalar.isASCII {
-                let v = scalar.value
-                scalars.append((v >= 0x41 && v <= 0x5A) ? Unicode.Scalar(v + 0x20)! : scalar)
-            } else {
+    func normalize(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.count)
+        for scalar in text {
+            let value = scalar.value
+            if value < 0x80 {
+                scalars.append(value >= 0x41 && value <= 0x5A ? Unicode.Scalar(UInt8(value + 0x20)) : scalar)
+            } else if scalar.properties.changesWhenLowercased {
                 scalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            } else {
+                scalars.append(scalar)
             }
         }
-        return String(scalars)
+        return scalars
     }
 }
 
 /// Removes combining marks (meant to follow an NFD or NFKD normalizer).
 struct StripAccentsNormalizer: Normalizer {
-    func normalize(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars where !CharacterClass.isCombiningMark(scalar) {
-            scalars.append(scalar)
-        }
-        return String(scalars)
+    func normalize(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        text.filter { !CharacterClass.isCombiningMark($0) }
     }
 }
 
@@ -69,23 +69,24 @@ struct StripNormalizer: Normalizer {
     var stripsLeft: Bool
     var stripsRight: Bool
 
-    func normalize(_ text: String) -> String {
-        var scalars = Substring(text).unicodeScalars[...]
+    func normalize(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var start = 0
+        var end = text.count
         if stripsLeft {
-            while let first = scalars.first, CharacterClass.isWhitespace(first) { scalars.removeFirst() }
+            while start < end, CharacterClass.isWhitespace(text[start]) { start += 1 }
         }
         if stripsRight {
-            while let last = scalars.last, CharacterClass.isWhitespace(last) { scalars.removeLast() }
+            while end > start, CharacterClass.isWhitespace(text[end - 1]) { end -= 1 }
         }
-        return String(String.UnicodeScalarView(scalars))
+        return Array(text[start..<end])
     }
 }
 
 /// Prepends a string to non-empty text (tokenizers `Prepend`).
 struct PrependNormalizer: Normalizer {
-    var prefix: String
+    var prefix: [Unicode.Scalar]
 
-    func normalize(_ text: String) -> String {
+    func normalize(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
         text.isEmpty ? text : prefix + text
     }
 }
@@ -95,16 +96,20 @@ struct PrependNormalizer: Normalizer {
 struct ReplaceNormalizer: Normalizer, @unchecked Sendable {
     private let literal: [Unicode.Scalar]?
     private let regex: NSRegularExpression?
-    private let content: String
+    /// `X{n,}` for a single literal scalar X (SentencePiece conversions use `" {2,}"`): done without ICU.
+    private let run: (scalar: Unicode.Scalar, minimum: Int)?
+    private let content: [Unicode.Scalar]
 
     init(_ json: JSONComponent) throws {
         let pattern = try json.object("pattern")
-        content = try json.string("content")
+        content = Array(try json.string("content").unicodeScalars)
         if pattern.has("String") {
             literal = Array(try pattern.string("String").unicodeScalars)
             regex = nil
+            run = nil
         } else if pattern.has("Regex") {
             let source = try pattern.string("Regex")
+            run = Self.runPattern(source)
             do {
                 regex = try NSRegularExpression(pattern: source)
             } catch {
@@ -116,27 +121,59 @@ struct ReplaceNormalizer: Normalizer, @unchecked Sendable {
         }
     }
 
-    func normalize(_ text: String) -> String {
-        if let regex {
-            let range = NSRange(text.startIndex..., in: text)
-            return regex.stringByReplacingMatches(in: text, range: range,
-                                                  withTemplate: NSRegularExpression.escapedTemplate(for: content))
+    /// Recognizes `X{n,}` with X a scalar that is not a regex metacharacter.
+    private static func runPattern(_ source: String) -> (scalar: Unicode.Scalar, minimum: Int)? {
+        let scalars = Array(source.unicodeScalars)
+        guard scalars.count >= 5, scalars[1] == "{", scalars[scalars.count - 2] == ",", scalars.last == "}",
+              !"\\^$.|?*+()[]{}".unicodeScalars.contains(scalars[0]),
+              let minimum = Int(ScalarText.string(scalars[2..<scalars.count - 2])), minimum >= 1 else { return nil }
+        return (scalars[0], minimum)
+    }
+
+    func normalize(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        if let run {
+            var scalars: [Unicode.Scalar] = []
+            scalars.reserveCapacity(text.count)
+            var index = 0
+            while index < text.count {
+                guard text[index] == run.scalar else {
+                    scalars.append(text[index])
+                    index += 1
+                    continue
+                }
+                var end = index
+                while end < text.count, text[end] == run.scalar { end += 1 }
+                if end - index >= run.minimum {
+                    scalars.append(contentsOf: content)
+                } else {
+                    scalars.append(contentsOf: text[index..<end])
+                }
+                index = end
+            }
+            return scalars
         }
-        guard let literal, !literal.isEmpty else { return text }
+        if let regex {
+            let string = ScalarText.string(text)
+            let range = NSRange(string.startIndex..., in: string)
+            guard regex.firstMatch(in: string, range: range) != nil else { return text }
+            let template = NSRegularExpression.escapedTemplate(for: ScalarText.string(content))
+            return Array(regex.stringByReplacingMatches(in: string, range: range, withTemplate: template).unicodeScalars)
+        }
+        guard let literal, let head = literal.first else { return text }
         // Literal, left to right, non-overlapping; compared by scalars (not canonical equivalence).
-        let source = Array(text.unicodeScalars)
-        var scalars = String.UnicodeScalarView()
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.count)
         var index = 0
-        while index < source.count {
-            if source[index] == literal[0], index + literal.count <= source.count,
-               source[index..<index + literal.count].elementsEqual(literal) {
-                scalars.append(contentsOf: content.unicodeScalars)
+        while index < text.count {
+            if text[index] == head, index + literal.count <= text.count,
+               text[index..<index + literal.count].elementsEqual(literal) {
+                scalars.append(contentsOf: content)
                 index += literal.count
             } else {
-                scalars.append(source[index])
+                scalars.append(text[index])
                 index += 1
             }
         }
-        return String(scalars)
+        return scalars
     }
 }

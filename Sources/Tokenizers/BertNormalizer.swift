@@ -8,9 +8,10 @@ struct BertNormalizer: Normalizer {
     var stripsAccents: Bool
     var lowercases: Bool
 
-    func normalize(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
+    func normalize(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.count)
+        for scalar in text {
             if cleansText {
                 if scalar.value == 0 || scalar.value == 0xFFFD || CharacterClass.isControl(scalar) { continue }
                 if CharacterClass.isWhitespace(scalar) {
@@ -26,24 +27,20 @@ struct BertNormalizer: Normalizer {
                 scalars.append(scalar)
             }
         }
-        var result = String(scalars)
         if stripsAccents {
-            result = Self.stripAccents(result)
+            scalars = Self.stripAccents(scalars)
         }
         if lowercases {
-            result = LowercaseNormalizer().normalize(result)
+            scalars = LowercaseNormalizer().normalize(scalars)
         }
-        return result
+        return scalars
     }
 
     /// NFD, then remove Mn. Text below U+00C0 is its own NFD and has no marks, so it skips Foundation.
-    static func stripAccents(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value >= 0xC0 }) else { return text }
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars
-        where !CharacterClass.isNonspacingMark(scalar) {
-            scalars.append(scalar)
+    static func stripAccents(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        guard text.contains(where: { $0.value >= 0xC0 }) else { return text }
+        return ScalarText.string(text).decomposedStringWithCanonicalMapping.unicodeScalars.filter {
+            !CharacterClass.isNonspacingMark($0)
         }
-        return String(scalars)
     }
 }

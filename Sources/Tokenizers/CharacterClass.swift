@@ -21,7 +21,12 @@ enum CharacterClass {
 
     /// tokenizers `pre_tokenizers/bert.rs: is_bert_punc`: ASCII punctuation or Unicode P*.
     static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
-        contains(UnicodeTables.punctuation, scalar.value)
+        let value = scalar.value
+        if value < 0x80 {
+            return (0x21...0x2F).contains(value) || (0x3A...0x40).contains(value) || (0x5B...0x60).contains(value)
+                || (0x7B...0x7E).contains(value)
+        }
+        return contains(UnicodeTables.punctuation, value)
     }
 
     /// General category Mn as tokenizers' `is_mark_nonspacing` sees it.
@@ -31,6 +36,7 @@ enum CharacterClass {
 
     /// tokenizers `normalizers/bert.rs: is_chinese_char`: the CJK Unified Ideograph blocks BERT pads with spaces.
     static func isChinese(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x3400 { return false }
         switch scalar.value {
         case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F, 0x2B740...0x2B81F,
              0x2B920...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
@@ -40,26 +46,24 @@ enum CharacterClass {
         }
     }
 
-    /// Unicode combining mark (Mn, Mc, Me), as tokenizers' `StripAccents` normalizer removes them.
+    /// A combining mark as tokenizers' `StripAccents` normalizer removes it.
     static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark: return true
-        default: return false
-        }
+        scalar.value >= 0x300 && contains(UnicodeTables.combiningMark, scalar.value)
     }
 
-    /// Regex `\w` (Unicode): letters, marks, decimal digits, connector punctuation, join controls.
+    /// Regex `\w` as tokenizers' regex engine sees it (the `Whitespace` pre-tokenizer's `\w+|[^\w\s]+`).
     static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.isASCII {
-            let v = scalar.value
-            return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x5F
+        let value = scalar.value
+        if value < 0x80 {
+            return (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
+                || value == 0x5F
         }
-        let properties = scalar.properties
-        if properties.isAlphabetic || properties.isJoinControl { return true }
-        switch properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
-        default: return false
-        }
+        return contains(UnicodeTables.word, value)
+    }
+
+    /// Regex `\s` as tokenizers' regex engine sees it.
+    static func isRegexWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        contains(UnicodeTables.regexWhitespace, scalar.value)
     }
 
     /// Binary search in sorted, disjoint ranges.

@@ -33,6 +33,10 @@ struct MetaspacePreTokenizer: PreTokenizer {
         self.init(replacement: scalar, prependScheme: scheme, splits: try json.bool("split", default: true))
     }
 
+    var tracksStart: Bool {
+        prependScheme == .first
+    }
+
     func split(_ piece: TextPiece) -> [TextPiece] {
         var scalars = piece.scalars.map { $0 == " " ? replacement : $0 }
         // NormalizedString::prepend does nothing on empty text.
@@ -43,7 +47,7 @@ struct MetaspacePreTokenizer: PreTokenizer {
             case .never: break
             }
         }
-        let replaced = TextPiece(scalars: scalars, isAtStart: piece.isAtStart)
+        let replaced = TextPiece(scalars: scalars[...], isAtStart: piece.isAtStart)
         guard splits else { return scalars.isEmpty ? [] : [replaced] }
         let marker = replacement
         return replaced.split(behavior: .mergedWithNext) { $0 == marker }

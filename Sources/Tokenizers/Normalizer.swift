@@ -1,19 +1,44 @@
 import Foundation
 
 /// A tokenizer.json `normalizer`: rewrites text before it is split (HF tokenizers `Normalizer`).
+/// Text is handled as arrays of scalars: appending to `String.UnicodeScalarView` costs ~100 ns a scalar.
 protocol Normalizer: Sendable {
-    func normalize(_ text: String) -> String
+    func normalize(_ text: [Unicode.Scalar]) -> [Unicode.Scalar]
 
     /// Whether the normalized `text` still begins at original offset 0 by tokenizers' alignment bookkeeping,
     /// which Metaspace `prepend_scheme: first` consults. Dropping the first character normally moves the start;
     /// see `PrecompiledNormalizer` for the exception.
-    func keepsStart(of text: String) -> Bool
+    func keepsStart(of text: [Unicode.Scalar]) -> Bool
 }
 
 extension Normalizer {
-    func keepsStart(of text: String) -> Bool {
-        guard let first = text.unicodeScalars.first else { return true }
-        return !normalize(String(String.UnicodeScalarView([first]))).isEmpty
+    func keepsStart(of text: [Unicode.Scalar]) -> Bool {
+        guard let first = text.first else { return true }
+        return !normalize([first]).isEmpty
+    }
+
+    func normalize(_ text: String) -> String {
+        ScalarText.string(normalize(Array(text.unicodeScalars)))
+    }
+}
+
+/// Conversions between `String` and scalar arrays that go through UTF-8 buffers (fast paths in the stdlib).
+enum ScalarText {
+    static func string<Scalars: Sequence<Unicode.Scalar>>(_ scalars: Scalars) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.underestimatedCount)
+        for scalar in scalars { utf8(scalar, into: &bytes) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func utf8(_ scalar: Unicode.Scalar, into bytes: inout [UInt8]) {
+        let value = scalar.value
+        if value < 0x80 {
+            bytes.append(UInt8(value))
+        } else {
+            bytes.append(contentsOf: scalar.utf8)
+        }
     }
 }
 
@@ -56,7 +81,7 @@ func makeNormalizer(_ json: JSONComponent) throws -> any Normalizer {
         return StripNormalizer(stripsLeft: try json.bool("strip_left", default: true),
                                stripsRight: try json.bool("strip_right", default: true))
     case "Prepend":
-        return PrependNormalizer(prefix: try json.string("prepend"))
+        return PrependNormalizer(prefix: Array(try json.string("prepend").unicodeScalars))
     case "Replace":
         return try ReplaceNormalizer(json)
     default:

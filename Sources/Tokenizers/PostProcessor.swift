@@ -50,17 +50,23 @@ struct TemplatePostProcessor: PostProcessor {
                     let sequence = try element.object("Sequence")
                     let id = try sequence.string("id")
                     guard id == "A" || id == "B" else { throw sequence.invalid("id", "expected A or B, got \(id)") }
-                    return .sequence(isFirst: id == "A", typeID: Int32(try sequence.int("type_id", default: 0)))
+                    return .sequence(isFirst: id == "A", typeID: try Self.typeID(sequence))
                 }
                 let special = try element.object("SpecialToken")
                 let id = try special.string("id")
                 guard let ids = specials[id] else {
                     throw TokenizerError.missingToken(path: json.path, component: json.component, token: id)
                 }
-                return .special(ids: ids, typeID: Int32(try special.int("type_id", default: 0)))
+                return .special(ids: ids, typeID: try Self.typeID(special))
             }
         }
         self.init(single: try pieces("single"), pair: try pieces("pair"))
+    }
+
+    private static func typeID(_ json: JSONComponent) throws -> Int32 {
+        let value = try json.int("type_id", default: 0)
+        guard let typeID = Int32(exactly: value), typeID >= 0 else { throw json.invalid("type_id", "\(value) is not a type id") }
+        return typeID
     }
 
     func addedTokenCount(isPair: Bool) -> Int {
@@ -91,9 +97,10 @@ struct TemplatePostProcessor: PostProcessor {
 
 /// tokenizers `processors/{bert,roberta}.rs` expressed as templates:
 /// BERT `[CLS] A [SEP]` / `[CLS] A [SEP] B:1 [SEP]:1`; RoBERTa `<s> A </s>` / `<s> A </s> </s> B </s>` (all type 0).
-/// Without special tokens both give the second sequence type id 1.
+/// Without special tokens BERT gives the second sequence type id 1 and RoBERTa 0.
 struct ClassicPostProcessor: PostProcessor {
     var template: TemplatePostProcessor
+    var isRoberta: Bool
 
     init(_ json: JSONComponent, isRoberta: Bool) throws {
         func token(_ key: String) throws -> Int32 {
@@ -106,6 +113,7 @@ struct ClassicPostProcessor: PostProcessor {
         let cls = try token("cls")
         let sep = try token("sep")
         let secondType: Int32 = isRoberta ? 0 : 1
+        self.isRoberta = isRoberta
         template = TemplatePostProcessor(
             single: [.special(ids: [cls], typeID: 0), .sequence(isFirst: true, typeID: 0), .special(ids: [sep], typeID: 0)],
             pair: [.special(ids: [cls], typeID: 0), .sequence(isFirst: true, typeID: 0), .special(ids: [sep], typeID: 0)]
@@ -118,9 +126,9 @@ struct ClassicPostProcessor: PostProcessor {
     }
 
     func process(_ first: [Int32], _ second: [Int32]?, addSpecialTokens: Bool) -> (ids: [Int32], typeIds: [Int32]) {
-        addSpecialTokens
-            ? template.process(first, second, addSpecialTokens: true)
-            : PlainPostProcessor().process(first, second, addSpecialTokens: false)
+        if addSpecialTokens { return template.process(first, second, addSpecialTokens: true) }
+        if isRoberta { return (first + (second ?? []), [Int32](repeating: 0, count: first.count + (second?.count ?? 0))) }
+        return PlainPostProcessor().process(first, second, addSpecialTokens: false)
     }
 }
 

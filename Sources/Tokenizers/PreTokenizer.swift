@@ -1,13 +1,13 @@
-/// A stretch of normalized text on its way to the model.
-struct TextPiece: Equatable {
-    var scalars: [Unicode.Scalar]
-    /// Whether the piece begins at offset 0 of the original input (Metaspace `prepend_scheme: first` asks).
-    var isAtStart: Bool
-}
-
 /// A tokenizer.json `pre_tokenizer`: splits normalized text into words (HF tokenizers `PreTokenizer`).
 protocol PreTokenizer: Sendable {
     func split(_ piece: TextPiece) -> [TextPiece]
+
+    /// Whether splitting depends on `TextPiece.isAtStart` (working that out costs a second normalization).
+    var tracksStart: Bool { get }
+}
+
+extension PreTokenizer {
+    var tracksStart: Bool { false }
 }
 
 /// How a split keeps its delimiters (tokenizers `SplitDelimiterBehavior`).
@@ -22,65 +22,6 @@ enum DelimiterBehavior: Sendable {
         case "MergedWithNext", "merged_with_next": self = .mergedWithNext
         case "Contiguous", "contiguous": self = .contiguous
         default: throw json.invalid("behavior", "unknown behavior '\(name)'")
-        }
-    }
-}
-
-extension TextPiece {
-    /// Splits on characters matching `isDelimiter`, as tokenizers `NormalizedString::split` does with a char
-    /// predicate: every delimiter character is its own match, runs of other characters one segment. Empty
-    /// pieces are dropped (tokenizers `PreTokenizedString::split`).
-    func split(behavior: DelimiterBehavior, isDelimiter: (Unicode.Scalar) -> Bool) -> [TextPiece] {
-        // Segments as (range, isDelimiter).
-        var segments: [(range: Range<Int>, isMatch: Bool)] = []
-        var runStart = 0
-        for (index, scalar) in scalars.enumerated() where isDelimiter(scalar) {
-            if runStart < index { segments.append((runStart..<index, false)) }
-            segments.append((index..<index + 1, true))
-            runStart = index + 1
-        }
-        if runStart < scalars.count { segments.append((runStart..<scalars.count, false)) }
-
-        var ranges: [Range<Int>] = []
-        switch behavior {
-        case .removed:
-            ranges = segments.filter { !$0.isMatch }.map(\.range)
-        case .isolated:
-            ranges = segments.map(\.range)
-        case .contiguous:
-            var previousMatch = false
-            for segment in segments {
-                if segment.isMatch && previousMatch, let last = ranges.popLast() {
-                    ranges.append(last.lowerBound..<segment.range.upperBound)
-                } else {
-                    ranges.append(segment.range)
-                }
-                previousMatch = segment.isMatch
-            }
-        case .mergedWithPrevious:
-            var previousMatch = false
-            for segment in segments {
-                if segment.isMatch && !previousMatch, let last = ranges.popLast() {
-                    ranges.append(last.lowerBound..<segment.range.upperBound)
-                } else {
-                    ranges.append(segment.range)
-                }
-                previousMatch = segment.isMatch
-            }
-        case .mergedWithNext:
-            var previousMatch = false
-            for segment in segments.reversed() {
-                if segment.isMatch && !previousMatch, let last = ranges.popLast() {
-                    ranges.append(segment.range.lowerBound..<last.upperBound)
-                } else {
-                    ranges.append(segment.range)
-                }
-                previousMatch = segment.isMatch
-            }
-            ranges.reverse()
-        }
-        return ranges.filter { !$0.isEmpty }.map {
-            TextPiece(scalars: Array(scalars[$0]), isAtStart: isAtStart && $0.lowerBound == 0)
         }
     }
 }

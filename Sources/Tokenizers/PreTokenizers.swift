@@ -1,11 +1,30 @@
 // The pre-tokenizers of HF tokenizers `pre_tokenizers/{bert,whitespace,punctuation,sequence}.rs`.
 
-/// Splits on whitespace (removed), then isolates every punctuation character.
+/// Splits on whitespace (removed), then isolates every punctuation character; one pass, no intermediate pieces.
 struct BertPreTokenizer: PreTokenizer {
     func split(_ piece: TextPiece) -> [TextPiece] {
-        piece.split(behavior: .removed, isDelimiter: CharacterClass.isWhitespace).flatMap {
-            $0.split(behavior: .isolated, isDelimiter: CharacterClass.isPunctuation)
+        let scalars = piece.scalars
+        var pieces: [TextPiece] = []
+        var wordStart = scalars.startIndex
+        func emit(_ range: Range<Int>) {
+            if !range.isEmpty {
+                pieces.append(TextPiece(scalars: scalars[range],
+                                        isAtStart: piece.isAtStart && range.lowerBound == scalars.startIndex))
+            }
         }
+        for index in scalars.indices {
+            let scalar = scalars[index]
+            if CharacterClass.isWhitespace(scalar) {
+                emit(wordStart..<index)
+                wordStart = index + 1
+            } else if CharacterClass.isPunctuation(scalar) {
+                emit(wordStart..<index)
+                emit(index..<index + 1)
+                wordStart = index + 1
+            }
+        }
+        emit(wordStart..<scalars.endIndex)
+        return pieces
     }
 }
 
@@ -20,16 +39,18 @@ struct WhitespaceSplitPreTokenizer: PreTokenizer {
 struct WhitespacePreTokenizer: PreTokenizer {
     func split(_ piece: TextPiece) -> [TextPiece] {
         var pieces: [TextPiece] = []
-        var start = 0
+        let scalars = piece.scalars
+        var start = scalars.startIndex
         var currentKind: Bool?  // true: word run, false: symbol run, nil: in whitespace
         func close(at end: Int) {
             if currentKind != nil, start < end {
-                pieces.append(TextPiece(scalars: Array(piece.scalars[start..<end]),
-                                        isAtStart: piece.isAtStart && start == 0))
+                pieces.append(TextPiece(scalars: scalars[start..<end],
+                                        isAtStart: piece.isAtStart && start == scalars.startIndex))
             }
         }
-        for (index, scalar) in piece.scalars.enumerated() {
-            let kind: Bool? = CharacterClass.isWhitespace(scalar)
+        for index in scalars.indices {
+            let scalar = scalars[index]
+            let kind: Bool? = CharacterClass.isRegexWhitespace(scalar)
                 ? nil : CharacterClass.isWordCharacter(scalar)
             if kind != currentKind {
                 close(at: index)
@@ -37,7 +58,7 @@ struct WhitespacePreTokenizer: PreTokenizer {
                 currentKind = kind
             }
         }
-        close(at: piece.scalars.count)
+        close(at: scalars.endIndex)
         return pieces
     }
 }
@@ -57,5 +78,9 @@ struct SequencePreTokenizer: PreTokenizer {
 
     func split(_ piece: TextPiece) -> [TextPiece] {
         preTokenizers.reduce([piece]) { pieces, preTokenizer in pieces.flatMap(preTokenizer.split) }
+    }
+
+    var tracksStart: Bool {
+        preTokenizers.contains { $0.tracksStart }
     }
 }

@@ -37,7 +37,7 @@ struct PrecompiledCharsmap: Sendable {
 
     /// The replacement for `key`, chosen as tokenizers does: the value of the *shortest* key prefix in the trie
     /// (`common_prefix_search(..)[0]`), or nil when no prefix is present.
-    func replacement<Key: Collection<UInt8>>(for key: Key) -> ArraySlice<UInt8>? {
+    func replacement(for key: [UInt8]) -> ArraySlice<UInt8>? {
         guard !units.isEmpty else { return nil }
         var position = Self.offset(units[0])
         for byte in key {

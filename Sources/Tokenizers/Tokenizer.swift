@@ -3,6 +3,17 @@ import Foundation
 /// A Hugging Face `tokenizer.json` pipeline: added tokens, normalizer, pre-tokenizer, model (WordPiece or
 /// Unigram), truncation and post-processor, producing the same ids as HF tokenizers 0.22.
 ///
+/// Components: normalizers BertNormalizer, Precompiled (SentencePiece charsmap), Sequence, NFC/NFD/NFKC/NFKD,
+/// Lowercase, StripAccents, Strip, Replace, Prepend; pre-tokenizers BertPreTokenizer, Metaspace, Whitespace,
+/// WhitespaceSplit, Punctuation, Sequence; models WordPiece, Unigram; post-processors TemplateProcessing,
+/// BertProcessing, RobertaProcessing. Anything else is a load error naming the file and component.
+/// The file's own `truncation` section is ignored (pass `maxLength`); of `padding` only `pad_id` is read.
+///
+/// Known differences from HF tokenizers, all outside ordinary text: characters assigned in recent Unicode
+/// versions can be normalized (NFC/NFKC, lowercase) or grapheme-clustered differently, because Swift's Unicode
+/// tables are newer than the Rust crates'; the BERT and regex character classes are copied from the library
+/// (`UnicodeTables`) and do match.
+///
 /// Immutable after loading, so `encode` may be called from any number of threads at once.
 public final class Tokenizer: Sendable {
     private let addedVocabulary: AddedVocabulary
@@ -52,7 +63,7 @@ public final class Tokenizer: Sendable {
         addedVocabulary = try AddedVocabulary(added, path: path, normalizer: normalizer)
         var byID: [Int32: String] = [:]
         for token in addedVocabulary.tokens {
-            byID[token.id] = String(String.UnicodeScalarView(token.content))
+            byID[token.id] = ScalarText.string(token.content)
         }
         addedTokensByID = byID
 
@@ -60,10 +71,13 @@ public final class Tokenizer: Sendable {
            let padID32 = Int32(exactly: padID) {
             padTokenID = padID32
         } else {
-            padTokenID = ["[PAD]", "<pad>"].lazy.compactMap { [model, byID] name in
-                byID.first { $0.value == name }?.key ?? model.id(forToken: name)
-            }.first ?? 0
+            padTokenID = Self.lookUp("[PAD]", added: addedVocabulary, model: model)
+                ?? Self.lookUp("<pad>", added: addedVocabulary, model: model) ?? 0
         }
+    }
+
+    private static func lookUp(_ token: String, added: AddedVocabulary, model: any TokenizationModel) -> Int32? {
+        added.id(of: token) ?? model.id(forToken: token)
     }
 
     /// Full pipeline: normalize, pre-tokenize, model, truncate, post-process (special tokens, type ids).
@@ -89,7 +103,8 @@ public final class Tokenizer: Sendable {
     /// Token ids of `text` with no special tokens and no truncation (the scorer builds sliding windows from these).
     public func tokenize(_ text: String) -> [Int32] {
         var ids: [Int32] = []
-        for segment in addedVocabulary.segments(of: text, normalizer: normalizer) {
+        let tracksStart = preTokenizer?.tracksStart ?? false
+        for segment in addedVocabulary.segments(of: text, normalizer: normalizer, tracksStart: tracksStart) {
             switch segment {
             case let .token(id):
                 ids.append(id)
@@ -98,7 +113,7 @@ public final class Tokenizer: Sendable {
                 for word in words {
                     var bytes: [UInt8] = []
                     bytes.reserveCapacity(word.scalars.count)
-                    for scalar in word.scalars { bytes.append(contentsOf: scalar.utf8) }
+                    for scalar in word.scalars { ScalarText.utf8(scalar, into: &bytes) }
                     model.tokenize(bytes, into: &ids)
                 }
             }
@@ -119,9 +134,7 @@ public final class Tokenizer: Sendable {
 
     /// The id of a vocabulary or added token, compared byte for byte.
     public func id(forToken token: String) -> Int32? {
-        let scalars = Array(token.unicodeScalars)
-        if let added = addedVocabulary.tokens.first(where: { $0.content == scalars }) { return added.id }
-        return model.id(forToken: token)
+        Self.lookUp(token, added: addedVocabulary, model: model)
     }
 
     /// The token string of an id (for debugging and logs).

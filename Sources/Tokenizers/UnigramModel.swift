@@ -17,7 +17,8 @@ struct UnigramModel: TokenizationModel {
 
     init(_ json: JSONComponent) throws {
         let vocab = try json.array("vocab")
-        var trie = ByteTrie()
+        guard vocab.count < Int32.max else { throw json.invalid("vocab", "\(vocab.count) pieces do not fit Int32 ids") }
+        var builder = ByteTrie.Builder()
         var pieces: [String] = []
         var scores: [Double] = []
         pieces.reserveCapacity(vocab.count)
@@ -27,10 +28,11 @@ struct UnigramModel: TokenizationModel {
                   case let .number(score) = pair[1] else {
                 throw json.invalid("vocab[\(index)]", "expected [piece, score]")
             }
-            trie.insert(piece.utf8, id: Int32(index))
+            builder.insert(piece.utf8, id: Int32(index))
             pieces.append(piece)
             scores.append(score)
         }
+        let trie = builder.freeze()
         let unknownID = try json.optionalInt("unk_id")
         if let unknownID, !(0..<pieces.count).contains(unknownID) {
             throw json.invalid("unk_id", "\(unknownID) is outside the vocabulary of \(pieces.count)")

@@ -11,15 +11,16 @@ struct WordPieceModel: TokenizationModel {
 
     init(_ json: JSONComponent) throws {
         let vocab = try json.object("vocab")
-        var trie = ByteTrie()
+        var builder = ByteTrie.Builder()
         var tokens: [Int32: String] = [:]
         for (token, value) in vocab.members {
             guard let number = JSONComponent.integer(value), let id = Int32(exactly: number), id >= 0 else {
                 throw vocab.invalid(token, "expected a non-negative integer id")
             }
-            trie.insert(token.utf8, id: id)
+            builder.insert(token.utf8, id: id)
             tokens[id] = token
         }
+        let trie = builder.freeze()
         let unknown = try json.string("unk_token", default: "[UNK]")
         guard let unknownID = trie.id(of: unknown.utf8) else {
             throw TokenizerError.missingToken(path: json.path, component: json.component, token: unknown)

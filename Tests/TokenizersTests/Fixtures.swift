@@ -19,9 +19,15 @@ enum Fixtures {
     struct Case: Decodable {
         var text: String
         var pair: String?
-        var add_special_tokens: Bool?
-        var max_length: Int?
+        var addsSpecialTokens: Bool?
+        var maxLength: Int?
         var strategy: String?
+
+        enum CodingKeys: String, CodingKey {
+            case text, pair, strategy
+            case addsSpecialTokens = "add_special_tokens"
+            case maxLength = "max_length"
+        }
 
         var truncation: TruncationStrategy {
             switch strategy {
@@ -32,10 +38,16 @@ enum Fixtures {
         }
     }
 
+    /// Per case: ids space-separated, type ids as a digit string, truncation flag; nil where tokenizers raised.
     struct Expected: Decodable {
         var ids: [String?]
-        var type_ids: [String?]
+        var typeIDs: [String?]
         var truncated: [Bool?]
+
+        enum CodingKeys: String, CodingKey {
+            case ids, truncated
+            case typeIDs = "type_ids"
+        }
     }
 
     static func cases() throws -> [Case] {

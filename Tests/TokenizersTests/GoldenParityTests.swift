@@ -4,7 +4,7 @@ import Testing
 
 /// Every fixture case through each tokenizer, compared with the ids HF tokenizers 0.22.2 produced.
 @Suite struct GoldenParityTests {
-    @Test(arguments: ["wordpiece", "minilm", "unigram", "unigram-bytefallback"])
+    @Test(arguments: ["wordpiece", "minilm", "unigram", "unigram-bytefallback", "wordpiece-nfkc", "wordpiece-whitespace"])
     func encode_matchesHuggingFaceTokenizers(name: String) throws {
         let tokenizer = try Fixtures.tokenizer(name)
         let cases = try Fixtures.cases()
@@ -15,11 +15,11 @@ import Testing
         var compared = 0
         for (index, testCase) in cases.enumerated() {
             let encoding = tokenizer.encode(testCase.text, pair: testCase.pair,
-                                            addSpecialTokens: testCase.add_special_tokens ?? true,
-                                            maxLength: testCase.max_length, truncation: testCase.truncation)
-            guard let ids = expected.ids[index], let typeIDs = expected.type_ids[index] else {
+                                            addSpecialTokens: testCase.addsSpecialTokens ?? true,
+                                            maxLength: testCase.maxLength, truncation: testCase.truncation)
+            guard let ids = expected.ids[index], let typeIDs = expected.typeIDs[index] else {
                 // tokenizers raised; the port falls back to longest_first and must still respect the bound.
-                if let maxLength = testCase.max_length {
+                if let maxLength = testCase.maxLength {
                     #expect(encoding.ids.count <= maxLength, "case \(index)")
                 }
                 continue
@@ -31,7 +31,7 @@ import Testing
                 || encoding.isTruncated != (expected.truncated[index] ?? false) {
                 mismatches.append("""
                     case \(index) \(String(reflecting: testCase.text)) pair \(String(reflecting: testCase.pair)) \
-                    max \(String(describing: testCase.max_length)) \(testCase.strategy ?? "")
+                    max \(String(describing: testCase.maxLength)) \(testCase.strategy ?? "")
                       want \(want) \(wantTypes) \(expected.truncated[index] ?? false)
                            \(tokenizer.describe(want))
                       got  \(encoding.ids) \(encoding.typeIds) \(encoding.isTruncated)
