@@ -1,0 +1,102 @@
+import ArgumentParser
+import Architectures
+import Foundation
+import Tensor
+
+/// Times Rampart's BERT encoder (all-MiniLM-L6-v2 by default) at several batch shapes and, in the
+/// same invocation, PyTorch and ONNX Runtime on the same token ids (Models/bench/peers_encoder.py),
+/// then prints a side-by-side table. A program that prints figures, not a test.
+@main
+struct EngineBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "EngineBench",
+        abstract: "Benchmark the BERT encoder against PyTorch and ONNX Runtime.")
+
+    @Option(help: "Model directory (BERT, bare or bert.-prefixed keys).")
+    var model = "Models/.downloads/all-MiniLM-L6-v2"
+
+    @Option(help: "Comma-separated batch sizes.")
+    var batches = "1,8"
+
+    @Option(help: "Comma-separated sequence lengths (tokens, including [CLS] and [SEP]).")
+    var lengths = "64,128,256"
+
+    @Option(help: "Timed runs per shape (the median is reported).")
+    var runs = 20
+
+    @Option(help: "Untimed warm-up runs per shape.")
+    var warmup = 3
+
+    @Option(help: "OpenBLAS threads (and the peers' intra-op threads).")
+    var threads = 2
+
+    @Flag(help: "Skip the PyTorch / ONNX Runtime peers.")
+    var noPeers = false
+
+    @Option(help: "Python interpreter for the peers.")
+    var python = "python3"
+
+    @Option(help: "Peer script.")
+    var peerScript = "Models/bench/peers_encoder.py"
+
+    @Option(help: "Where the peer script exports the ONNX model (gitignored).")
+    var onnxPath = "Models/.downloads/bench/all-MiniLM-L6-v2.onnx"
+
+    func validate() throws {
+        guard runs > 0, warmup >= 0, threads > 0 else {
+            throw ValidationError("--runs and --threads must be positive, --warmup non-negative")
+        }
+        guard !parse(batches).isEmpty, !parse(lengths).isEmpty else {
+            throw ValidationError("--batches and --lengths need at least one positive integer each")
+        }
+    }
+
+    func run() throws {
+        let shapes = parse(batches).flatMap { b in parse(lengths).map { BenchShape(batch: b, length: $0) } }
+        let encoder = try BertModel.load(at: URL(fileURLWithPath: model), options: EngineOptions(blasThreadCount: threads))
+        let config = encoder.config
+        print("Rampart EngineBench: \(model) (hidden \(config.hiddenSize), \(config.numHiddenLayers) layers), " +
+              "OpenBLAS threads \(BLAS.threadCount), median of \(runs) after \(warmup) warm-up")
+
+        var generator = SplitMix64(seed: 20_240_601)
+        var measured: [BenchShape: (ms: Double, pooled: [Float])] = [:]
+        var inputs: [BenchShape: [[Int32]]] = [:]
+        for shape in shapes {
+            let ids = (0..<shape.batch).map { _ in shape.tokenIds(vocabSize: config.vocabSize, using: &generator) }
+            inputs[shape] = ids
+            let batch = TokenBatch(sequences: ids)
+            var pooled: [Float] = []
+            let ms = try medianMilliseconds(runs: runs, warmup: warmup) { pooled = try encoder.meanPooledEmbeddings(batch) }
+            measured[shape] = (ms, pooled)
+            print(String(format: "  rampart %dx%d: %.2f ms", shape.batch, shape.length, ms))
+        }
+
+        var peers = PeerResults()
+        if !noPeers {
+            do {
+                peers = try PeerRunner(python: python, script: peerScript, model: model, onnxPath: onnxPath)
+                    .run(shapes: shapes, inputs: inputs, threads: threads, runs: runs, warmup: warmup)
+            } catch {
+                print("peers failed: \(error) (install Models/bench/requirements.txt, or pass --no-peers)")
+            }
+        }
+        print(BenchTable(shapes: shapes, measured: measured, peers: peers, config: config).render())
+    }
+
+    private func parse(_ list: String) -> [Int] {
+        list.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+    }
+}
+
+/// Median wall time of `body` in milliseconds, after `warmup` untimed calls.
+func medianMilliseconds(runs: Int, warmup: Int, _ body: () throws -> Void) rethrows -> Double {
+    for _ in 0..<warmup { try body() }
+    var times: [Double] = []
+    let clock = ContinuousClock()
+    for _ in 0..<runs {
+        let elapsed = try clock.measure { try body() }
+        times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
+    }
+    times.sort()
+    return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+}
