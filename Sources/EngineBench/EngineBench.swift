@@ -55,6 +55,7 @@ struct EngineBench: ParsableCommand {
         let shapes = parse(batches).flatMap { b in parse(lengths).map { BenchShape(batch: b, length: $0) } }
         let encoder = try BertModel.load(at: URL(fileURLWithPath: model), options: EngineOptions(blasThreadCount: threads))
         let config = encoder.config
+        let startLoad = Self.loadAverage()
         print("Rampart EngineBench: \(model) (hidden \(config.hiddenSize), \(config.numHiddenLayers) layers), " +
               "OpenBLAS threads \(BLAS.threadCount), median of \(runs) after \(warmup) warm-up")
 
@@ -81,6 +82,13 @@ struct EngineBench: ParsableCommand {
             }
         }
         print(BenchTable(shapes: shapes, measured: measured, peers: peers, config: config).render())
+        print("load average at start: \(startLoad); at end: \(Self.loadAverage())")
+    }
+
+    /// /proc/loadavg's 1/5/15-minute figures: timings on a shared machine mean little without them.
+    static func loadAverage() -> String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "unknown"
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     private func parse(_ list: String) -> [Int] {
