@@ -7,7 +7,7 @@ and the same token ids. Run by EngineBench (Process), not by hand, though it wor
 inputs.json: {"threads": 2, "runs": 20, "warmup": 3,
               "shapes": [{"batch": 1, "length": 64, "ids": [[...], ...]}, ...]}
 Prints one JSON object on stdout: {"versions": {...}, "results": [{"engine", "batch", "length",
-"medianMs", "meanPooled" (PyTorch only: [batch, hidden], to check Rampart's output)}],
+"medianMs", "cpuMs", "meanPooled" (PyTorch only: [batch, hidden], to check Rampart's output)}],
 "maxAbsDiffTorchVsOrt": float}. Diagnostics go to stderr.
 
 The ONNX model is exported here, at bench time, from the same checkpoint into a gitignored path
@@ -27,15 +27,18 @@ def log(*args):
     print(*args, file=sys.stderr, flush=True)
 
 
-def median_ms(fn, runs, warmup):
+def timing(fn, runs, warmup):
+    """(median wall ms, mean process CPU ms per run, all threads), as EngineBench measures itself."""
     for _ in range(warmup):
         fn()
     times = []
+    cpu_start = time.process_time()
     for _ in range(runs):
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    cpu = (time.process_time() - cpu_start) * 1000 / runs
+    return statistics.median(times), cpu
 
 
 def main():
@@ -62,12 +65,12 @@ def main():
         mask = torch.ones_like(ids)
         types = torch.zeros_like(ids)
         with torch.inference_mode():
-            ms = median_ms(lambda: model(input_ids=ids, attention_mask=mask, token_type_ids=types), runs, warmup)
+            ms, cpu = timing(lambda: model(input_ids=ids, attention_mask=mask, token_type_ids=types), runs, warmup)
             outputs[(shape["batch"], shape["length"])] = model(input_ids=ids, attention_mask=mask,
                                                                token_type_ids=types).last_hidden_state
-        log(f"torch {shape['batch']}x{shape['length']}: {ms:.2f} ms")
+        log(f"torch {shape['batch']}x{shape['length']}: {ms:.2f} ms (cpu {cpu:.2f} ms)")
         pooled = outputs[(shape["batch"], shape["length"])].mean(1)  # no padding: plain mean
-        results.append(dict(engine="pytorch", batch=shape["batch"], length=shape["length"], medianMs=ms,
+        results.append(dict(engine="pytorch", batch=shape["batch"], length=shape["length"], medianMs=ms, cpuMs=cpu,
                             meanPooled=[float(v) for v in pooled.reshape(-1).tolist()]))
 
     max_diff = None
@@ -98,12 +101,13 @@ def main():
         for shape in spec["shapes"]:
             ids = np.array(shape["ids"], dtype=np.int64)
             feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
-            ms = median_ms(lambda: session.run(None, feed), runs, warmup)
+            ms, cpu = timing(lambda: session.run(None, feed), runs, warmup)
             out = session.run(None, feed)[0]
             ref = outputs[(shape["batch"], shape["length"])].numpy()
             max_diff = max(max_diff, float(np.abs(out - ref).max()))
-            log(f"onnxruntime {shape['batch']}x{shape['length']}: {ms:.2f} ms")
-            results.append(dict(engine="onnxruntime", batch=shape["batch"], length=shape["length"], medianMs=ms))
+            log(f"onnxruntime {shape['batch']}x{shape['length']}: {ms:.2f} ms (cpu {cpu:.2f} ms)")
+            results.append(dict(engine="onnxruntime", batch=shape["batch"], length=shape["length"], medianMs=ms,
+                                cpuMs=cpu))
 
     print(json.dumps(dict(versions=versions, results=results, maxAbsDiffTorchVsOrt=max_diff)))
 

@@ -60,16 +60,16 @@ struct EngineBench: ParsableCommand {
               "OpenBLAS threads \(BLAS.threadCount), median of \(runs) after \(warmup) warm-up")
 
         var generator = SplitMix64(seed: 20_240_601)
-        var measured: [BenchShape: (ms: Double, pooled: [Float])] = [:]
+        var measured: [BenchShape: (timing: Timing, pooled: [Float])] = [:]
         var inputs: [BenchShape: [[Int32]]] = [:]
         for shape in shapes {
             let ids = (0..<shape.batch).map { _ in shape.tokenIds(vocabSize: config.vocabSize, using: &generator) }
             inputs[shape] = ids
             let batch = TokenBatch(sequences: ids)
             var pooled: [Float] = []
-            let ms = try medianMilliseconds(runs: runs, warmup: warmup) { pooled = try encoder.meanPooledEmbeddings(batch) }
-            measured[shape] = (ms, pooled)
-            print(String(format: "  rampart %dx%d: %.2f ms", shape.batch, shape.length, ms))
+            let timing = try Timing.measure(runs: runs, warmup: warmup) { pooled = try encoder.meanPooledEmbeddings(batch) }
+            measured[shape] = (timing, pooled)
+            print(String(format: "  rampart %dx%d: %.2f ms (cpu %.2f ms)", shape.batch, shape.length, timing.medianMs, timing.cpuMs))
         }
 
         var peers = PeerResults()
@@ -96,15 +96,34 @@ struct EngineBench: ParsableCommand {
     }
 }
 
-/// Median wall time of `body` in milliseconds, after `warmup` untimed calls.
-func medianMilliseconds(runs: Int, warmup: Int, _ body: () throws -> Void) rethrows -> Double {
-    for _ in 0..<warmup { try body() }
-    var times: [Double] = []
-    let clock = ContinuousClock()
-    for _ in 0..<runs {
-        let elapsed = try clock.measure { try body() }
-        times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
+/// Wall-clock median and mean process CPU time per run, in milliseconds.
+///
+/// CPU time is the contention-robust figure on a shared machine: with one BLAS thread it is close
+/// to the wall time the run would take on an idle core (with more threads it includes spin-waits).
+struct Timing {
+    var medianMs: Double
+    var cpuMs: Double
+
+    static func measure(runs: Int, warmup: Int, _ body: () throws -> Void) rethrows -> Timing {
+        for _ in 0..<warmup { try body() }
+        var times: [Double] = []
+        let clock = ContinuousClock()
+        let cpuStart = processCPUSeconds()
+        for _ in 0..<runs {
+            let elapsed = try clock.measure { try body() }
+            times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
+        }
+        let cpu = (processCPUSeconds() - cpuStart) * 1e3 / Double(runs)
+        times.sort()
+        let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        return Timing(medianMs: median, cpuMs: cpu)
     }
-    times.sort()
-    return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+
+    /// User + system CPU seconds of this process, all threads (OpenBLAS workers included).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
 }

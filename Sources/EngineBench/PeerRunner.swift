@@ -7,6 +7,7 @@ struct PeerResults {
         var batch: Int
         var length: Int
         var medianMs: Double
+        var cpuMs: Double
         var meanPooled: [Float]?
     }
     var versions: [String: String] = [:]
