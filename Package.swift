@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "rampart", targets: ["rampart"]),
+        .executable(name: "EngineBench", targets: ["EngineBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,6 +47,11 @@ let package = Package(
             "GuardService", "Scoring", "Architectures", "ModelIO", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Engine benchmark against PyTorch / ONNX Runtime (Models/bench/peers_encoder.py).
+        .executableTarget(name: "EngineBench", dependencies: [
+            "Architectures", "Tensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

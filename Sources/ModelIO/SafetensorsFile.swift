@@ -69,6 +69,12 @@ public final class SafetensorsFile: @unchecked Sendable {
             }
             entries[name] = try Self.parseEntry(name: name, value: value, dataSize: dataSize, file: path)
         }
+        // The format lays tensors out back to back; overlapping byte ranges mean a corrupt header.
+        let ordered = entries.values.filter { !$0.byteRange.isEmpty }.sorted { $0.byteRange.lowerBound < $1.byteRange.lowerBound }
+        for (previous, next) in zip(ordered, ordered.dropFirst()) where next.byteRange.lowerBound < previous.byteRange.upperBound {
+            throw ModelIOError.invalidTensorEntry(
+                file: path, tensor: next.name, detail: "data_offsets overlap those of '\(previous.name)'")
+        }
         self.entries = entries
         self.metadata = metadata
     }

@@ -57,7 +57,7 @@ public enum Kernels {
             guard valid > 0 else { continue }
             var maxV = V(repeating: -.infinity)
             var i = 0
-            while i < vecEnd { maxV = pointwiseMax(maxV, VectorMath.load(row + i)); i += w }
+            while i < vecEnd { maxV = VectorMath.maximum(maxV, VectorMath.load(row + i)); i += w }
             var rowMax = maxV.max()
             while i < valid { rowMax = max(rowMax, row[i]); i += 1 }
 

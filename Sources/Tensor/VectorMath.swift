@@ -21,9 +21,14 @@ public enum VectorMath {
     /// e^x, lane-wise. Inputs are clamped to [-87.3, 88.3] (results stay finite and normal).
     @inline(__always)
     public static func exp(_ input: Vector) -> Vector {
-        let x = input.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
-        // n = round(x / ln 2); r = x - n ln 2, with ln 2 split into an exact high part and a low part.
-        let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+        let x = clamp(input, -87.3, 88.3)
+        // n = round(x / ln 2) via the 1.5·2^23 trick: adding it leaves round-to-nearest-even(x / ln 2)
+        // in the low mantissa bits, so both the float n and the integer exponent come without the
+        // generic (unvectorized) SIMD rounding and float→int conversions.
+        let magic: Float = 12_582_912  // 1.5 · 2^23, bit pattern 0x4B40_0000
+        let shifted = x * 1.442_695_04 + magic
+        let n = shifted - magic
+        // r = x - n ln 2, with ln 2 split into an exactly representable high part and a low part.
         var r = x - n * 0.693_359_375
         r = r + n * 2.121_944_4e-4
         var p = Vector(repeating: 1.987_569_15e-4)
@@ -33,10 +38,21 @@ public enum VectorMath {
         p = p * r + 1.666_666_545_9e-1
         p = p * r + 5.000_000_120_1e-1
         let y = p * (r * r) + r + 1
-        // Multiply by 2^n by building the float exponent field directly.
-        let exponent = (SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+        // 2^n: put n + 127 (in [1, 254]) into the float exponent field.
+        let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         return y * unsafeBitCast(exponent, to: Vector.self)
     }
+
+    /// Lane-wise clamp to [low, high] with compare-and-select (stays vectorized).
+    @inline(__always)
+    public static func clamp(_ x: Vector, _ low: Float, _ high: Float) -> Vector {
+        let lo = Vector(repeating: low), hi = Vector(repeating: high)
+        return x.replacing(with: lo, where: x .< lo).replacing(with: hi, where: x .> hi)
+    }
+
+    /// Lane-wise maximum with compare-and-select.
+    @inline(__always)
+    public static func maximum(_ a: Vector, _ b: Vector) -> Vector { a.replacing(with: b, where: b .> a) }
 
     /// erf(x), lane-wise (Abramowitz & Stegun 7.1.26).
     @inline(__always)

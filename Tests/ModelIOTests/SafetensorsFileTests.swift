@@ -82,6 +82,16 @@ import Tensor
         }
     }
 
+    @Test func overlappingOffsets_areInvalid() throws {
+        let header = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#
+        var builder = SafetensorsBuilder()
+        builder.addRaw("pad", dtype: "U8", shape: [12], bytes: [UInt8](repeating: 0, count: 12))
+        let url = try SafetensorsBuilder.write(builder.build(headerOverride: header))
+        #expect(throws: ModelIOError.invalidTensorEntry(file: url.path, tensor: "b", detail: "data_offsets overlap those of 'a'")) {
+            try SafetensorsFile(url: url)
+        }
+    }
+
     @Test func unconvertibleDType_namesTensor() throws {
         var b = SafetensorsBuilder()
         b.addRaw("ids", dtype: "I32", shape: [2], bytes: [UInt8](repeating: 0, count: 8))
