@@ -142,6 +142,11 @@ final class EventLoop: @unchecked Sendable {
     private func handle(_ message: LoopMailbox.Message) {
         switch message {
         case .response(let id, let sequence, let response):
+            if let connection = connections[id], connection.http2 != nil {
+                // On HTTP/2 the sequence is the stream identifier.
+                deliverHTTP2(response, streamID: Int32(truncatingIfNeeded: sequence), on: connection)
+                return
+            }
             guard let connection = connections[id],
                 let index = connection.pending.firstIndex(where: {
                     $0.kind == .request && $0.sequence == sequence && $0.response == nil
@@ -249,6 +254,12 @@ final class EventLoop: @unchecked Sendable {
             Glibc.close(listenDescriptor)
             listenDescriptor = -1
         }
-        for connection in Array(connections.values) where connection.isQuiet { close(connection) }
+        for connection in Array(connections.values) {
+            if connection.http2 != nil {
+                service(connection)  // sends GOAWAY; closes once its streams are done
+            } else if connection.isQuiet {
+                close(connection)
+            }
+        }
     }
 }
