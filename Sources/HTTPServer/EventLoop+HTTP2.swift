@@ -14,6 +14,7 @@ extension EventLoop {
             maxConcurrentStreams: configuration.http2MaxConcurrentStreams,
             maxHeaderListSize: configuration.maxRequestLineBytes + configuration.maxHeaderBytes,
             maxHeaderCount: configuration.maxHeaderCount, maxBodyBytes: configuration.maxBodyBytes,
+            maxBufferedBodyBytes: max(4 * configuration.maxBodyBytes, 8 << 20),
             maxResetsPerWindow: configuration.http2MaxResetsPerWindow, resetWindow: configuration.http2ResetWindow)
         let session: HTTP2Session
         do {

@@ -12,6 +12,9 @@ final class HTTP2Session {
         var maxHeaderListSize: Int
         var maxHeaderCount: Int
         var maxBodyBytes: Int
+        /// Request content buffered across all incomplete streams of the connection: without it,
+        /// 100 streams × the body cap could be held at once. 503 on the stream that passes it.
+        var maxBufferedBodyBytes: Int
         /// RST_STREAM frames a client may send within `resetWindow` before the connection is ended
         /// with GOAWAY ENHANCE_YOUR_CALM (CVE-2023-44487 "rapid reset").
         var maxResetsPerWindow: Int
@@ -28,6 +31,8 @@ final class HTTP2Session {
     /// The session was ended for abuse: new streams are ignored.
     private(set) var isTerminated = false
     private(set) var isGoingAway = false
+    /// Bytes in the bodies of streams not yet dispatched.
+    private(set) var bufferedBodyBytes = 0
 
     /// Creates the session and queues our SETTINGS. Throws when nghttp2 cannot allocate.
     init(limits: Limits) throws(HTTPServerError) {
@@ -224,6 +229,14 @@ final class HTTP2Session {
             markReady(stream)
             return
         }
+        guard bufferedBodyBytes + count <= limits.maxBufferedBodyBytes else {
+            stream.error = HTTPParseError(
+                status: .serviceUnavailable, code: "connection_body_budget_exceeded",
+                message: "too much request content in flight on this HTTP/2 connection; retry later")
+            markReady(stream)
+            return
+        }
+        bufferedBodyBytes += count
         stream.body.append(bytes, count: count)
     }
 
@@ -253,8 +266,12 @@ final class HTTP2Session {
     }
 
     private func markReady(_ stream: HTTP2Stream) {
-        guard !stream.isDispatched, !isTerminated else { return }
+        guard !stream.isDispatched else { return }
         stream.isDispatched = true
+        // The body now belongs to the request (or is dropped with an error).
+        bufferedBodyBytes -= stream.body.count
+        if stream.error != nil { stream.body = Data() }
+        guard !isTerminated else { return }
         ready.append(stream)
     }
 
@@ -269,6 +286,7 @@ final class HTTP2Session {
 
     private func streamClosed(_ streamID: Int32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
+        if !stream.isDispatched { bufferedBodyBytes -= stream.body.count }
         stream.context?.markDisconnected()
         stream.bodyStream?.close()
     }
