@@ -75,6 +75,30 @@ import Testing
         #expect(output.contains("2000 succeeded, 0 failed, 0 errored, 0 timeout"), "\(output)")
     }
 
+    @Test func streamingBody_arrivesAsDataFramesAndIsNotCompressed() throws {
+        guard let nghttp = Self.tool("nghttp") else { return }
+        let handler = ClosureHandler { _, _, respond in
+            let stream = HTTPBodyStream()
+            respond(HTTPResponse(status: .ok, headers: ["Content-Type": "text/event-stream"], stream: stream))
+            DispatchQueue.global().async {
+                for index in 0..<3 {
+                    Thread.sleep(forTimeInterval: 0.02)
+                    try? stream.write(Data("data: \(index) \(String(repeating: "x", count: 2000))\n\n".utf8))
+                }
+                stream.finish()
+            }
+        }
+        let server = try TestServer(handler: handler)
+        defer { server.stop() }
+        let (status, output) = try Self.run(
+            nghttp, ["-v", "-H", "accept-encoding: gzip", "http://127.0.0.1:\(server.port)/events"])
+        #expect(status == 0)
+        #expect(output.contains(":status: 200"))
+        #expect(!output.contains("content-encoding"))
+        for index in 0..<3 { #expect(output.contains("data: \(index) xxx")) }
+        #expect(output.contains("; END_STREAM"))
+    }
+
     @Test func bodyOverTheCap_gets413OnThatStream() throws {
         guard let nghttp = Self.tool("nghttp") else { return }
         var configuration = HTTPServerConfiguration()
@@ -103,6 +127,48 @@ import Testing
         #expect(frameHeader[5...8].allSatisfy { $0 == 0 })
     }
 
+    /// A 9-byte frame header (RFC 9113 §4.1) and payload.
+    static func frame(type: UInt8, flags: UInt8, stream: UInt32, _ payload: [UInt8] = []) -> [UInt8] {
+        let length = UInt32(payload.count)
+        return [UInt8(length >> 16), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF), type, flags,
+                UInt8(stream >> 24), UInt8(stream >> 16 & 0xFF), UInt8(stream >> 8 & 0xFF), UInt8(stream & 0xFF)]
+            + payload
+    }
+
+    @Test func streamReset_marksTheRequestDisconnected() throws {
+        let seen = DispatchSemaphore(value: 0)
+        let box = ContextBox()
+        let handler = ClosureHandler { request, context, respond in
+            guard request.version == .http2 else {
+                respond(HTTPResponse(status: .ok, body: Data("h1".utf8)))
+                return
+            }
+            box.store(context, respond)
+            seen.signal()
+        }
+        let server = try TestServer(handler: handler)
+        defer { server.stop() }
+        let client = try server.client()
+        // HPACK static-table entries (RFC 7541 Appendix A): :method GET, :path /, :scheme http,
+        // then :authority "x" as a literal with incremental indexing.
+        let block: [UInt8] = [0x82, 0x84, 0x86, 0x41, 0x01, UInt8(ascii: "x")]
+        client.send(
+            HTTP2Preface.bytes + Self.frame(type: 4, flags: 0, stream: 0)
+                + Self.frame(type: 1, flags: 0x05, stream: 1, block))
+        #expect(seen.wait(timeout: .now() + 5) == .success)
+        let context = try #require(box.context)
+        #expect(context.isClientConnected)
+        client.send(Self.frame(type: 3, flags: 0, stream: 1, [0, 0, 0, 8]))  // RST_STREAM CANCEL
+        let deadline = Date().addingTimeInterval(3)
+        while context.isClientConnected && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(!context.isClientConnected)
+        // A late answer for the reset stream is dropped; the server keeps serving.
+        box.respond?(HTTPResponse(status: .ok, body: Data("late".utf8)))
+        let fresh = try server.client()
+        fresh.send("GET /after HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try fresh.readResponse().status == 200)
+    }
+
     @Test func prefaceMatch_classifiesPrefixes() {
         func match(_ text: String) -> HTTP2Preface.Match {
             Array(text.utf8).withUnsafeBufferPointer { HTTP2Preface.match($0) }
@@ -112,4 +178,21 @@ import Testing
         #expect(match("POST / HTTP/1.1") == .mismatch)
         #expect(match("GET / HTTP/1.1") == .mismatch)
     }
+}
+
+/// Holds the context and responder of the one request a test handler saw.
+final class ContextBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storedContext: HTTPRequestContext?
+    private var storedRespond: (@Sendable (HTTPResponse) -> Void)?
+
+    func store(_ context: HTTPRequestContext, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        lock.withLock {
+            storedContext = context
+            storedRespond = respond
+        }
+    }
+
+    var context: HTTPRequestContext? { lock.withLock { storedContext } }
+    var respond: (@Sendable (HTTPResponse) -> Void)? { lock.withLock { storedRespond } }
 }
