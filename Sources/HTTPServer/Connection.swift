@@ -49,6 +49,8 @@ final class Connection {
     /// Set once the connection speaks HTTP/2 (prior-knowledge preface or h2c upgrade); the
     /// HTTP/1.1 parser is then unused.
     var http2: HTTP2Session?
+    /// Queued in `EventLoop.http2FlushPending`.
+    var isFlushScheduled = false
 
     init(
         id: UInt64, descriptor: Int32, remoteAddress: String, isRejected: Bool,

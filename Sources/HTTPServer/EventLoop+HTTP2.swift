@@ -92,7 +92,10 @@ extension EventLoop {
             return
         }
         submit(response, to: stream, session: session, connection: connection)
-        service(connection)
+        if !connection.isFlushScheduled {
+            connection.isFlushScheduled = true
+            http2FlushPending.append(connection)
+        }
     }
 
     private func dispatchHTTP2(_ stream: HTTP2Stream, on connection: Connection, session: HTTP2Session) {
@@ -127,27 +130,31 @@ extension EventLoop {
 
     /// Queues HEADERS (and DATA through the stream's data source) for `response` on `stream`.
     private func submit(_ response: HTTPResponse, to stream: HTTP2Stream, session: HTTP2Session, connection: Connection) {
-        var fields: [(String, String)] = []
+        var fields: [HTTPHeaders.Field] = []
+        fields.reserveCapacity(response.headers.count + 3)
         var hasDate = false, hasServer = false
         for field in response.headers {
-            // RFC 9113 §8.2.2: connection-specific fields are malformed in HTTP/2; length is ours.
             let name = field.name.lowercased()
-            guard !["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length"]
-                .contains(name),
-                !name.isEmpty, name.utf8.allSatisfy(ASCII.isTokenCharacter),
+            switch name {
+            // RFC 9113 §8.2.2: connection-specific fields are malformed in HTTP/2; the length is ours.
+            case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length":
+                continue
+            case "date": hasDate = true
+            case "server": hasServer = true
+            default: break
+            }
+            guard !name.isEmpty, name.utf8.allSatisfy(ASCII.isTokenCharacter),
                 !field.value.utf8.contains(where: { $0 == ASCII.cr || $0 == ASCII.lf || $0 == 0 })
             else { continue }
-            if name == "date" { hasDate = true }
-            if name == "server" { hasServer = true }
-            fields.append((name, field.value))
+            fields.append(HTTPHeaders.Field(name: name, value: field.value))
         }
-        if !hasDate { fields.append(("date", dateCache.current())) }
-        if !hasServer { fields.append(("server", configuration.serverName)) }
+        if !hasDate { fields.append(HTTPHeaders.Field(name: "date", value: dateCache.current())) }
+        if !hasServer { fields.append(HTTPHeaders.Field(name: "server", value: configuration.serverName)) }
         let isHead = stream.method == "HEAD"
         let status = response.status
         switch response.body {
         case .bytes(let data):
-            if !status.forbidsContent { fields.append(("content-length", String(data.count))) }
+            if !status.forbidsContent { fields.append(HTTPHeaders.Field(name: "content-length", value: String(data.count))) }
             let hasContent = !isHead && !status.forbidsContent && !data.isEmpty
             if hasContent {
                 stream.outgoing = [data]

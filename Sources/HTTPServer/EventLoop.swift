@@ -36,6 +36,8 @@ final class EventLoop: @unchecked Sendable {
     var dateCache = HTTPDateCache()
     private var lastSweep = ContinuousClock.now
     var isDraining = false
+    /// HTTP/2 connections with responses submitted since the last mailbox drain.
+    var http2FlushPending: [Connection] = []
     private var drainDeadline: ContinuousClock.Instant?
     private var acceptResumesAt: ContinuousClock.Instant?
     /// Input buffered beyond this pauses reading (only while parsing is paused).
@@ -136,6 +138,13 @@ final class EventLoop: @unchecked Sendable {
             let messages = mailbox.takeAll()
             if messages.isEmpty { return }
             for message in messages { handle(message) }
+            // HTTP/2 responses that arrived together leave in one write (see deliverHTTP2).
+            let scheduled = http2FlushPending
+            http2FlushPending.removeAll(keepingCapacity: true)
+            for connection in scheduled {
+                connection.isFlushScheduled = false
+                service(connection)
+            }
         }
     }
 

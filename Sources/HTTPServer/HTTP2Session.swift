@@ -147,11 +147,22 @@ final class HTTP2Session {
     /// Answers `stream` with `status` and `headers` (names lowercased, RFC 9113 §8.2.2, and
     /// connection-specific fields dropped, §8.2.2) and the content queued on the stream — or no
     /// content at all when `hasContent` is false.
-    func submitResponse(to stream: HTTP2Stream, status: HTTPStatus, headers: [(String, String)], hasContent: Bool) {
-        var fields: [(name: [UInt8], value: [UInt8])] = [(Array(":status".utf8), Array(String(status.code).utf8))]
-        for (name, value) in headers {
-            fields.append((Array(name.lowercased().utf8), Array(value.utf8)))
+    func submitResponse(
+        to stream: HTTP2Stream, status: HTTPStatus, headers: [HTTPHeaders.Field], hasContent: Bool
+    ) {
+        // Every name and value in one buffer; nghttp2 copies them during submit (no NO_COPY flags).
+        var storage: [UInt8] = []
+        var lengths: [Int] = []  // name, value, name, value, …
+        storage.reserveCapacity(64 * (headers.count + 1))
+        lengths.reserveCapacity(2 * (headers.count + 1))
+        func add(_ name: String, _ value: String) {
+            storage.append(contentsOf: name.utf8)
+            storage.append(contentsOf: value.utf8)
+            lengths.append(name.utf8.count)
+            lengths.append(value.utf8.count)
         }
+        add(":status", String(status.code))
+        for field in headers { add(field.name, field.value) }
         var provider = nghttp2_data_provider()
         provider.read_callback = { session, streamID, buffer, length, flags, _, userData in
             guard let userData, let buffer, let flags else { return Int(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue) }
@@ -168,20 +179,17 @@ final class HTTP2Session {
             }
             return written
         }
-        // nghttp2 copies the name/value bytes during submit (no NO_COPY flags), so scoped pointers do.
-        var storage = fields.flatMap { $0.name + $0.value }
         storage.withUnsafeMutableBufferPointer { bytes in
-            var offset = 0
             var list: [nghttp2_nv] = []
-            list.reserveCapacity(fields.count)
-            for field in fields {
+            list.reserveCapacity(lengths.count / 2)
+            var offset = 0
+            for index in stride(from: 0, to: lengths.count, by: 2) {
                 let name = bytes.baseAddress! + offset
-                let value = name + field.name.count
-                offset += field.name.count + field.value.count
+                offset += lengths[index] + lengths[index + 1]
                 list.append(
                     nghttp2_nv(
-                        name: name, value: value, namelen: field.name.count, valuelen: field.value.count,
-                        flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+                        name: name, value: name + lengths[index], namelen: lengths[index],
+                        valuelen: lengths[index + 1], flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
             }
             if hasContent {
                 _ = nghttp2_submit_response(session, stream.id, list, list.count, &provider)
