@@ -194,6 +194,22 @@ def test_rapid_reset_flood_gets_goaway_enhance_your_calm(server):
         assert client.get(f"{server.base}/health").status_code == 200
 
 
+def test_ping_and_settings_floods_are_bounded(server):
+    """A client that floods PING and SETTINGS without reading the ACKs: the server stops reading it (its output
+    is full) or nghttp2 drops it past 1000 queued ACKs; either way the server keeps serving others."""
+    sock, conn = open_h2(server.port)
+    with sock:
+        flood = b"".join(hyperframe.frame.PingFrame(0, opaque_data=i.to_bytes(8, "big")).serialize() for i in range(20000))
+        flood += hyperframe.frame.SettingsFrame(0, settings={4: 65535}).serialize() * 20000
+        sock.settimeout(5)
+        try:
+            sock.sendall(flood)
+        except (socket.timeout, OSError):
+            pass  # the server stopped reading or closed: both bound the flood
+    with h2_client() as client:
+        assert client.get(f"{server.base}/health").status_code == 200
+
+
 def test_header_bomb_is_refused_and_server_survives(server):
     with h2_client() as client:
         big = client.get(f"{server.base}/health", headers={f"x-bomb-{i}": "v" * 1000 for i in range(60)})  # 60 KB
