@@ -72,7 +72,7 @@ extension EventLoop {
         let isFinished =
             !isHealthy || !session.isAlive
             || (connection.isReadClosed && session.streams.isEmpty)
-            || (isDraining && session.streams.isEmpty && !session.hasPendingFrames)
+            || (session.isGoingAway && session.streams.isEmpty && !session.hasPendingFrames)
         if isFinished {
             // Flush GOAWAY and what else is queued, then close with a linger (see startLinger).
             connection.closesAfterFlush = true

@@ -248,7 +248,15 @@ final class EventLoop: @unchecked Sendable {
                 // A connection that never sent a request gets only the header timeout to start one.
                 let limit = connection.hasServedRequest
                     ? configuration.idleTimeout : min(configuration.idleTimeout, configuration.headerTimeout)
-                if now - connection.lastActivity >= limit { close(connection) }
+                if now - connection.lastActivity >= limit {
+                    if let session = connection.http2, !connection.closesAfterFlush {
+                        // RFC 9113 §9.1: tell the client before closing, so it does not reuse the connection.
+                        session.goAway()
+                        service(connection)
+                    } else {
+                        close(connection)
+                    }
+                }
             }
         }
     }

@@ -169,6 +169,25 @@ import Testing
         #expect(try fresh.readResponse().status == 200)
     }
 
+    @Test func idleConnection_getsGoAwayBeforeItCloses() throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.idleTimeout = .milliseconds(200)
+        let server = try TestServer(configuration)
+        defer { server.stop() }
+        let client = try server.client()
+        client.send(HTTP2Preface.bytes + Self.frame(type: 4, flags: 0, stream: 0))
+        // Frames until the server closes: SETTINGS, SETTINGS ACK, then GOAWAY (type 7) NO_ERROR.
+        var types: [UInt8] = []
+        var lastPayload: [UInt8] = []
+        while let header = try? Array(client.readExactly(9)) {
+            let length = Int(header[0]) << 16 | Int(header[1]) << 8 | Int(header[2])
+            lastPayload = Array(try client.readExactly(length))
+            types.append(header[3])
+        }
+        #expect(types.last == 7)
+        #expect(lastPayload.count >= 8 && lastPayload[4..<8].allSatisfy { $0 == 0 })
+    }
+
     @Test func prefaceMatch_classifiesPrefixes() {
         func match(_ text: String) -> HTTP2Preface.Match {
             Array(text.utf8).withUnsafeBufferPointer { HTTP2Preface.match($0) }
