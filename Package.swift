@@ -20,6 +20,8 @@ let package = Package(
         // System libraries and C shims.
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CEpoll"),
+        .systemLibrary(name: "CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
 
         // Numerics and model loading.
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
@@ -34,7 +36,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "HTTPServer", dependencies: [
-            "CEpoll",
+            "CEpoll", "CNghttp2", "CZlib",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "GuardService", dependencies: [

@@ -46,6 +46,11 @@ final class Connection {
     /// When output started waiting for the peer to read.
     var writeBlockedSince: ContinuousClock.Instant?
     var registeredEvents: UInt32
+    /// Set once the connection speaks HTTP/2 (prior-knowledge preface or h2c upgrade); the
+    /// HTTP/1.1 parser is then unused.
+    var http2: HTTP2Session?
+    /// Queued in `EventLoop.http2FlushPending`.
+    var isFlushScheduled = false
 
     init(
         id: UInt64, descriptor: Int32, remoteAddress: String, isRejected: Bool,
@@ -63,11 +68,13 @@ final class Connection {
     /// Nothing in flight: no partial request, no owed response, nothing unwritten.
     var isQuiet: Bool {
         pending.isEmpty && output.isEmpty && parser.isIdle && activeStream == nil && input.isEmpty
+            && (http2?.streams.isEmpty ?? true)
     }
 
     /// Tells every handler still working for this connection that the client is gone.
     func markContextsDisconnected() {
         for entry in pending { entry.context?.markDisconnected() }
+        http2?.disconnectAll()
     }
 
     /// Drops every owed response (the connection will close): their streams are closed.
@@ -79,5 +86,6 @@ final class Connection {
         pending.removeAll()
         activeStream?.close()
         activeStream = nil
+        http2?.disconnectAll()
     }
 }

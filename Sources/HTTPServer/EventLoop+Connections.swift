@@ -76,8 +76,17 @@ extension EventLoop {
     /// Parses what can be parsed, writes what can be written, and updates the epoll interest.
     func service(_ connection: Connection) {
         guard !connection.isClosed else { return }
+        if connection.http2 != nil {
+            serviceHTTP2(connection)
+            return
+        }
         while true {
             parseInput(connection)
+            if connection.http2 != nil {
+                // The preface or an h2c upgrade switched protocols.
+                serviceHTTP2(connection)
+                return
+            }
             let owed = connection.pending.count
             flushResponses(connection)
             // Flushing freed pipeline slots: requests already buffered (nothing more will arrive
@@ -100,6 +109,18 @@ extension EventLoop {
     }
 
     private func parseInput(_ connection: Connection) {
+        if !connection.hasServedRequest && configuration.isHTTP2Enabled && !connection.isRejected
+            && connection.parser.isIdle && !connection.input.isEmpty
+        {
+            // A cheap prefix compare on a connection's first bytes only (RFC 9113 §3.4).
+            switch HTTP2Preface.match(connection.input.readableBytes) {
+            case .partial: return
+            case .complete:
+                startHTTP2(connection, upgrading: nil)
+                return
+            case .mismatch: break
+            }
+        }
         while !connection.isParsingStopped && connection.pending.count < configuration.maxPipelinedRequests {
             let (consumed, event) = connection.parser.parse(connection.input.readableBytes, now: now)
             connection.input.consume(consumed)
@@ -115,6 +136,12 @@ extension EventLoop {
                         kind: .interimContinue, sequence: 0, isHeadRequest: false, version: .http1_1,
                         isKeepAlive: true, context: nil, response: nil))
             case .request(let head, let body):
+                if configuration.isHTTP2Enabled && connection.pending.isEmpty && !isDraining
+                    && !connection.isRejected, let settings = HTTP2Preface.upgradeSettings(head)
+                {
+                    startHTTP2(connection, upgrading: (head, body, settings))
+                    return
+                }
                 dispatch(head, body: body, on: connection)
             case .failure(let error):
                 logger.debug("\(connection.remoteAddress): \(error.status.code) \(error.message)")
@@ -131,20 +158,38 @@ extension EventLoop {
         if !isKeepAlive { connection.isParsingStopped = true }
         let context = HTTPRequestContext(receivedAt: now)
         if connection.isReadClosed { context.markDisconnected() }
+        var headers = head.headers, body = body
+        // A body coding error is answered on this request alone: the framing was sound.
+        let codingError = ContentCoding.decodeRequestBody(
+            headers: &headers, body: &body, limit: configuration.maxBodyBytes)
         connection.pending.append(
             Connection.PendingResponse(
                 kind: .request, sequence: sequence, isHeadRequest: head.method == .head, version: head.version,
-                isKeepAlive: isKeepAlive, context: context, response: nil))
+                isKeepAlive: isKeepAlive, context: context, response: codingError?.codingResponse))
+        guard codingError == nil else { return }
         let request = HTTPRequest(
-            method: head.method, path: head.path, query: head.query, headers: head.headers, body: body,
+            method: head.method, path: head.path, query: head.query, headers: headers, body: body,
             version: head.version, remoteAddress: connection.remoteAddress)
-        let mailbox = self.mailbox, id = connection.id, logger = self.logger
-        handler.handle(request, context: context) { response in
+        let mailbox = self.mailbox, id = connection.id
+        handler.handle(request, context: context, respond: makeResponder(for: request, context: context) { response in
+            mailbox.post(.response(connection: id, sequence: sequence, response))
+        })
+    }
+
+    /// The `respond` closure handed to the handler: enforces "exactly once" and applies gzip on
+    /// the handler's thread (off the loop), then `deliver`s.
+    func makeResponder(
+        for request: HTTPRequest, context: HTTPRequestContext,
+        deliver: @escaping @Sendable (HTTPResponse) -> Void
+    ) -> @Sendable (HTTPResponse) -> Void {
+        let acceptsGzip = ContentCoding.acceptsGzip(request.headers)
+        let logger = self.logger, method = request.method, path = request.path
+        return { response in
             guard context.claimResponse() else {
-                logger.error("handler responded more than once to \(request.method) \(request.path); ignored")
+                logger.error("handler responded more than once to \(method) \(path); ignored")
                 return
             }
-            mailbox.post(.response(connection: id, sequence: sequence, response))
+            deliver(ContentCoding.encodeResponse(response, acceptsGzip: acceptsGzip))
         }
     }
 
@@ -277,11 +322,13 @@ extension EventLoop {
         connection.lingerDeadline = now + Self.lingerTime
     }
 
-    private func updateInterest(_ connection: Connection) {
+    func updateInterest(_ connection: Connection) {
         var events: UInt32 = 0
         if !connection.isReadClosed {
             let wantsInput =
                 connection.lingerDeadline != nil
+                // HTTP/2: read unless the client is not reading our output (back-pressure).
+                || (connection.http2 != nil && connection.output.readableCount < Self.streamOutputHighWater)
                 || (!connection.isParsingStopped && connection.pending.count < configuration.maxPipelinedRequests
                     && connection.input.readableCount < inputLimit)
             if wantsInput { events |= CEPOLL_IN }

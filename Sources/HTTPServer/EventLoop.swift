@@ -36,6 +36,8 @@ final class EventLoop: @unchecked Sendable {
     var dateCache = HTTPDateCache()
     private var lastSweep = ContinuousClock.now
     var isDraining = false
+    /// HTTP/2 connections with responses submitted since the last mailbox drain.
+    var http2FlushPending: [Connection] = []
     private var drainDeadline: ContinuousClock.Instant?
     private var acceptResumesAt: ContinuousClock.Instant?
     /// Input buffered beyond this pauses reading (only while parsing is paused).
@@ -136,12 +138,24 @@ final class EventLoop: @unchecked Sendable {
             let messages = mailbox.takeAll()
             if messages.isEmpty { return }
             for message in messages { handle(message) }
+            // HTTP/2 responses that arrived together leave in one write (see deliverHTTP2).
+            let scheduled = http2FlushPending
+            http2FlushPending.removeAll(keepingCapacity: true)
+            for connection in scheduled {
+                connection.isFlushScheduled = false
+                service(connection)
+            }
         }
     }
 
     private func handle(_ message: LoopMailbox.Message) {
         switch message {
         case .response(let id, let sequence, let response):
+            if let connection = connections[id], connection.http2 != nil {
+                // On HTTP/2 the sequence is the stream identifier.
+                deliverHTTP2(response, streamID: Int32(truncatingIfNeeded: sequence), on: connection)
+                return
+            }
             guard let connection = connections[id],
                 let index = connection.pending.firstIndex(where: {
                     $0.kind == .request && $0.sequence == sequence && $0.response == nil
@@ -234,7 +248,15 @@ final class EventLoop: @unchecked Sendable {
                 // A connection that never sent a request gets only the header timeout to start one.
                 let limit = connection.hasServedRequest
                     ? configuration.idleTimeout : min(configuration.idleTimeout, configuration.headerTimeout)
-                if now - connection.lastActivity >= limit { close(connection) }
+                if now - connection.lastActivity >= limit {
+                    if let session = connection.http2, !connection.closesAfterFlush {
+                        // RFC 9113 §9.1: tell the client before closing, so it does not reuse the connection.
+                        session.goAway()
+                        service(connection)
+                    } else {
+                        close(connection)
+                    }
+                }
             }
         }
     }
@@ -249,6 +271,12 @@ final class EventLoop: @unchecked Sendable {
             Glibc.close(listenDescriptor)
             listenDescriptor = -1
         }
-        for connection in Array(connections.values) where connection.isQuiet { close(connection) }
+        for connection in Array(connections.values) {
+            if connection.http2 != nil {
+                service(connection)  // sends GOAWAY; closes once its streams are done
+            } else if connection.isQuiet {
+                close(connection)
+            }
+        }
     }
 }

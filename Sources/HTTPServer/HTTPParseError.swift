@@ -22,4 +22,12 @@ struct HTTPParseError: Error, Equatable, Sendable {
 
     /// The JSON response the server writes for this error.
     var response: HTTPResponse { .serverError(status: status, code: code, message: message) }
+
+    /// The response to a request-body coding error; a 415 lists the codings we accept
+    /// (RFC 9110 §15.5.16).
+    var codingResponse: HTTPResponse {
+        var response = self.response
+        if status == .unsupportedMediaType { response.headers["Accept-Encoding"] = "gzip, identity" }
+        return response
+    }
 }

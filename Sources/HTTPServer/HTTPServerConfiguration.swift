@@ -32,6 +32,15 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var maxPipelinedRequests: Int
     /// Value of the `Server` response header. Default `rampart`.
     public var serverName: String
+    /// Whether cleartext HTTP/2 is served on the same port (prior knowledge and `Upgrade: h2c`).
+    /// Default true.
+    public var isHTTP2Enabled: Bool
+    /// SETTINGS_MAX_CONCURRENT_STREAMS advertised on HTTP/2 connections. Default 100.
+    public var http2MaxConcurrentStreams: Int
+    /// RST_STREAM frames a client may send per `http2ResetWindow` before GOAWAY ENHANCE_YOUR_CALM
+    /// ends the connection (CVE-2023-44487). Default 200 per 10 s.
+    public var http2MaxResetsPerWindow: Int
+    public var http2ResetWindow: Duration
 
     public init(
         host: String = "127.0.0.1",
@@ -47,7 +56,11 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         idleTimeout: Duration = .seconds(60),
         writeTimeout: Duration = .seconds(30),
         maxPipelinedRequests: Int = 16,
-        serverName: String = "rampart"
+        serverName: String = "rampart",
+        isHTTP2Enabled: Bool = true,
+        http2MaxConcurrentStreams: Int = 100,
+        http2MaxResetsPerWindow: Int = 200,
+        http2ResetWindow: Duration = .seconds(10)
     ) {
         self.host = host
         self.port = port
@@ -63,6 +76,10 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         self.writeTimeout = writeTimeout
         self.maxPipelinedRequests = maxPipelinedRequests
         self.serverName = serverName
+        self.isHTTP2Enabled = isHTTP2Enabled
+        self.http2MaxConcurrentStreams = http2MaxConcurrentStreams
+        self.http2MaxResetsPerWindow = http2MaxResetsPerWindow
+        self.http2ResetWindow = http2ResetWindow
     }
 
     /// Throws `HTTPServerError.invalidConfiguration` naming the first field out of range.
@@ -78,6 +95,11 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         try require(maxHeaderCount > 0, "maxHeaderCount", "must be positive")
         try require(maxBodyBytes >= 0, "maxBodyBytes", "must not be negative")
         try require(maxPipelinedRequests > 0, "maxPipelinedRequests", "must be positive")
+        try require(
+            (1...Int(Int32.max)).contains(http2MaxConcurrentStreams), "http2MaxConcurrentStreams",
+            "must be in 1...2147483647")
+        try require(http2MaxResetsPerWindow > 0, "http2MaxResetsPerWindow", "must be positive")
+        try require(http2ResetWindow > .zero, "http2ResetWindow", "must be positive")
         for (name, value) in [
             ("headerTimeout", headerTimeout), ("bodyTimeout", bodyTimeout), ("idleTimeout", idleTimeout),
             ("writeTimeout", writeTimeout),

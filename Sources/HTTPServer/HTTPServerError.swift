@@ -12,6 +12,8 @@ public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
     case invalidState(String)
     /// A stream write after the connection closed or the stream finished.
     case streamClosed
+    /// libnghttp2 refused an operation (allocation, or an invalid h2c upgrade).
+    case http2(String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
             return message
         case .streamClosed:
             return "write to a closed HTTP body stream (client gone or stream finished)"
+        case .http2(let message):
+            return "HTTP/2: \(message)"
         }
     }
 }

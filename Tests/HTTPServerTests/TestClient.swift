@@ -76,7 +76,7 @@ final class TestClient {
         }
     }
 
-    private func readExactly(_ count: Int) throws -> Data {
+    func readExactly(_ count: Int) throws -> Data {
         while buffer.count < count { guard fill() else { throw Failure.closed } }
         let data = Data(buffer[0..<count])
         buffer.removeFirst(count)
