@@ -58,7 +58,8 @@ public final class GGUFFile: @unchecked Sendable {
         let kvCount = try cursor.read(UInt64.self, "the metadata count")
         // Each entry takes at least 8 bytes, so larger counts cannot fit in the file.
         guard tensorCount <= UInt64(file.bytes.count / 8), kvCount <= UInt64(file.bytes.count / 8) else {
-            throw ModelIOError.invalidGGUF(file: path, detail: "implausible counts: \(tensorCount) tensors, \(kvCount) metadata")
+            throw ModelIOError.truncated(
+                file: path, detail: "\(tensorCount) tensors and \(kvCount) metadata entries cannot fit in \(file.bytes.count) bytes")
         }
         var metadata: [String: GGUFValue] = [:]
         for i in 0..<Int(kvCount) {
