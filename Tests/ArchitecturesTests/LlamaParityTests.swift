@@ -50,7 +50,7 @@ enum LlamaFixture {
 
 /// Greedy decoding of both prompts as one 2-sequence batch (prefill, then one token per sequence per step).
 func greedyBatch(_ model: LlamaModel, prompts: [[Int32]], steps: Int) throws -> [[Int32]] {
-    let cache = model.makeCache(sequences: prompts.count, capacity: 64)
+    let cache = model.makeCache(sequences: prompts.count, capacity: prompts.map(\.count).max()! + steps)
     var next = prompts
     var out = Array(repeating: [Int32](), count: prompts.count)
     for _ in 0..<steps {
