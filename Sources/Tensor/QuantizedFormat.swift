@@ -44,7 +44,7 @@ public enum QuantizedFormat: String, Sendable, CaseIterable {
         case .q4_0:
             for b in 0..<(columns / 32) {
                 let block = source + b * 18
-                let d = Self.half(block, at: 0)
+                let d = Self.scale(block, at: 0)
                 let out = output + b * 32
                 for j in 0..<16 {
                     let q = block.load(fromByteOffset: 2 + j, as: UInt8.self)
@@ -55,7 +55,7 @@ public enum QuantizedFormat: String, Sendable, CaseIterable {
         case .q4_1:
             for b in 0..<(columns / 32) {
                 let block = source + b * 20
-                let d = Self.half(block, at: 0), m = Self.half(block, at: 2)
+                let d = Self.scale(block, at: 0), m = Self.scale(block, at: 2)
                 let out = output + b * 32
                 for j in 0..<16 {
                     let q = block.load(fromByteOffset: 4 + j, as: UInt8.self)
@@ -66,13 +66,24 @@ public enum QuantizedFormat: String, Sendable, CaseIterable {
         case .q8_0:
             for b in 0..<(columns / 32) {
                 let block = source + b * 34
-                let d = Self.half(block, at: 0)
+                let d = Self.scale(block, at: 0)
                 let out = output + b * 32
                 for j in 0..<32 { out[j] = Float(block.load(fromByteOffset: 2 + j, as: Int8.self)) * d }
             }
         }
     }
 
+    /// A block's fp16 scale without the compiler-rt call (`__extendhfsf2`; the baseline x86-64 target has no
+    /// F16C): exponent and mantissa shifted into place and rebiased by multiplying with 2^112, exact for normal
+    /// and subnormal halves. Inf/NaN (never written by ggml's quantizers) are not preserved.
+    @inline(__always)
+    static func scale(_ p: UnsafeRawPointer, at offset: Int) -> Float {
+        let h = UInt32(p.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+        let magnitude = Float(bitPattern: (h & 0x7FFF) << 13) * 0x1p112
+        return Float(bitPattern: magnitude.bitPattern | (h & 0x8000) << 16)
+    }
+
+    /// An IEEE fp16 value (all cases, for F16 tensors).
     @inline(__always)
     static func half(_ p: UnsafeRawPointer, at offset: Int) -> Float {
         Float(Float16(bitPattern: p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))

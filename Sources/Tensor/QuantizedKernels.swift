@@ -84,16 +84,6 @@ public enum QuantizedKernels {
     @inline(__always)
     static func float(_ u: U4, minus offset: F4) -> F4 { unsafeBitCast(u | magicBits, to: F4.self) - offset }
 
-    /// fp16 → fp32 without the compiler-rt call (`__extendhfsf2`, no F16C at the baseline x86-64 target):
-    /// exponent and mantissa shifted into place and rebiased by multiplying with 2^112, exact for normal and
-    /// subnormal halves. Inf/NaN scales (never written by ggml's quantizers) are not preserved.
-    @inline(__always)
-    static func fastHalf(_ p: UnsafeRawPointer, at offset: Int) -> Float {
-        let h = UInt32(p.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-        let magnitude = Float(bitPattern: (h & 0x7FFF) << 13) * 0x1p112
-        return Float(bitPattern: magnitude.bitPattern | (h & 0x8000) << 16)
-    }
-
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>, _ i: Int) -> F4 { UnsafeRawPointer(p + i).loadUnaligned(as: F4.self) }
 
@@ -119,7 +109,7 @@ public enum QuantizedKernels {
             var total0 = F4(), total1 = F4(), minimum0: Float = 0, minimum1: Float = 0
             for b in 0..<blocks {
                 let block = rowData + b * stride
-                let d = fastHalf(block, at: 0)
+                let d = QuantizedFormat.scale(block, at: 0)
                 let words = block.loadUnaligned(fromByteOffset: quantOffset, as: U4.self)
                 var a0 = F4(), a1 = F4()
                 let xb = b * 32
@@ -133,7 +123,7 @@ public enum QuantizedKernels {
                 total0 += d * a0
                 if pair { total1 += d * a1 }
                 if isQ4_1 {
-                    let m = fastHalf(block, at: 2)
+                    let m = QuantizedFormat.scale(block, at: 2)
                     minimum0 += m * sums![b]
                     if pair { minimum1 += m * sums![blocks + b] }
                 }
@@ -147,7 +137,7 @@ public enum QuantizedKernels {
             var total0 = F4(), total1 = F4()
             for b in 0..<blocks {
                 let block = rowData + b * 34
-                let d = fastHalf(block, at: 0)
+                let d = QuantizedFormat.scale(block, at: 0)
                 var a0 = F4(), a1 = F4()
                 for g in 0..<2 {
                     let words = block.loadUnaligned(fromByteOffset: 2 + 16 * g, as: U4.self)

@@ -69,8 +69,9 @@ public final class LlamaModel: @unchecked Sendable {
         return try run(inputs, cache: cache, allPositions: true)
     }
 
-    /// Appends input embeddings (soft prompts; per sequence [count · hidden]) instead of token ids and returns
-    /// last-position logits [sequences, vocab] flattened (or every position's when `allPositions`, per sequence).
+    /// Appends input embeddings (soft prompts; per sequence [count · hidden]) instead of token ids. Returns, per
+    /// sequence, its last position's logits [vocab] (zeros when given nothing), or with `allPositions` every
+    /// appended position's, [count, vocab] flattened.
     public func forward(embeddings: [[Float]], cache: KVCache, allPositions: Bool = false) throws -> [[Float]] {
         for (s, e) in embeddings.enumerated() where e.count % config.hiddenSize != 0 {
             throw ArchitecturesError.invalidBatch("sequence \(s): \(e.count) embedding values is not a multiple of hidden size \(config.hiddenSize)")
