@@ -79,7 +79,7 @@ struct BPECase: Decodable { var text: String; var ids: [Int32] }
         let prefillStart = DispatchTime.now()
         var logits = try model.forward(Array(repeating: prompt, count: sequences), cache: cache)
         let prefillSeconds = Double(DispatchTime.now().uptimeNanoseconds - prefillStart.uptimeNanoseconds) / 1e9
-        let start = DispatchTime.now()
+        let start = DispatchTime.now(), cpuStart = processCPUSeconds()
         for _ in 0..<steps {
             let vocab = model.vocabularySize
             let next: [[Int32]] = (0..<sequences).map { s in
@@ -89,10 +89,19 @@ struct BPECase: Decodable { var text: String; var ids: [Int32] }
             logits = try model.forward(next, cache: cache)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        print(String(format: "SmolLM2 Q4_1 decode, batch %d: %.1f steps/s, %.1f tokens/s (prefill %d tokens × %d: %.1f tokens/s)",
-                     sequences, Double(steps) / seconds, Double(steps * sequences) / seconds,
+        let cpu = processCPUSeconds() - cpuStart
+        // CPU time per step is what a shared, loaded machine distorts least.
+        print(String(format: "SmolLM2 Q4_1 decode, batch %d: %.1f steps/s, %.1f tokens/s, %.1f ms CPU per step (prefill %d tokens × %d: %.1f tokens/s)",
+                     sequences, Double(steps) / seconds, Double(steps * sequences) / seconds, cpu / Double(steps) * 1000,
                      prompt.count, sequences, Double(prompt.count * sequences) / prefillSeconds))
         #expect(cache.lengths == Array(repeating: prompt.count + steps, count: sequences))
     }
     #endif
+}
+
+/// User + system CPU seconds of the whole process (all threads).
+private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
