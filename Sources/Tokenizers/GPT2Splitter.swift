@@ -70,24 +70,3 @@ enum GPT2Splitter {
         }
     }
 }
-
-/// tokenizers `Split` with the GPT-2 regex (the only pattern this port matches; others are refused at load).
-struct GPT2SplitPreTokenizer: PreTokenizer {
-    var behavior: DelimiterBehavior
-
-    func split(_ piece: TextPiece) -> [TextPiece] {
-        // With `isolated` (what byte-level tokenizers use) the matches are the pieces; the regex covers every
-        // character, so other behaviours only differ for `removed`, which drops them all.
-        behavior == .removed ? [] : GPT2Splitter.split(piece)
-    }
-}
-
-/// tokenizers `Digits`: isolates numeric characters, one by one or as runs.
-struct DigitsPreTokenizer: PreTokenizer {
-    var individualDigits: Bool
-
-    func split(_ piece: TextPiece) -> [TextPiece] {
-        let isNumeric = { (s: Unicode.Scalar) in GPT2Splitter.kind(s) == .number }
-        return piece.split(behavior: individualDigits ? .isolated : .contiguous, isDelimiter: isNumeric)
-    }
-}
