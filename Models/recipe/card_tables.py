@@ -1,0 +1,40 @@
+"""Prints the MODEL_CARD.md metric tables from runs/*/metrics.json (python3 Models/recipe/card_tables.py RUN [ABLATION...])."""
+import json
+import sys
+from pathlib import Path
+
+COLS = [("auprc", "AUPRC"), ("recall_at_1pct_fpr", "recall@1%FPR"), ("recall_at_5pct_fpr", "recall@5%FPR"),
+        ("ece", "ECE"), ("threshold", "threshold"), ("f1", "F1@thr"), ("recall", "recall@thr"),
+        ("fpr_benign_prompts", "FPR benign prompts"), ("fpr_hard_negatives", "FPR hard negatives"),
+        ("fpr_everyday_chat", "FPR everyday chat"), ("fpr_all_benign", "FPR all benign"), ("f1_at_0.5", "F1@0.5")]
+
+
+def row(name, m):
+    return f"| {name} | {m['n']} | " + " | ".join(f"{m[k]:.3f}" for k, _ in COLS) + " |"
+
+
+def main():
+    runs = [json.loads(Path(p).read_text()) for p in sys.argv[1:]]
+    main_run = runs[0]
+    print("| model | n | " + " | ".join(h for _, h in COLS) + " |")
+    print("|---|---|" + "---|" * len(COLS))
+    print(row("rampart-guard-minilm (exported fp16)", main_run["model"]))
+    for name, key in [("untrained-head MiniLM (subsample)", "baseline_untrained_head"),
+                      ("svguardian P(harmful_content)", "baseline_svguardian_harmful_content"),
+                      ("svguardian 1-P(benign)", "baseline_svguardian_malicious")]:
+        if key in main_run:
+            print(row(name, main_run[key]))
+    for p, r in zip(sys.argv[2:], runs[1:]):
+        print(row(Path(p).parent.name, r["model"]))
+    print("\nPer kind at the chosen threshold (fraction flagged unsafe):\n")
+    names = [Path(p).parent.name for p in sys.argv[1:]]
+    print("| kind (label) | n | " + " | ".join(names) + " | svguardian P(harmful_content) |")
+    print("|---|---|" + "---|" * (len(names) + 1))
+    base = main_run.get("baseline_svguardian_harmful_content", {}).get("per_kind", {})
+    for k, v in main_run["model"]["per_kind"].items():
+        cells = [f"{r['model']['per_kind'].get(k, {}).get('flagged', float('nan')):.3f}" for r in runs]
+        print(f"| {k} | {v['n']} | " + " | ".join(cells) + f" | {base.get(k, {}).get('flagged', float('nan')):.3f} |")
+
+
+if __name__ == "__main__":
+    main()

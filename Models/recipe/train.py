@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""One command: data build -> SmolLM2 generation -> fine-tuning -> validation -> export -> golden fixtures.
+
+    python3 Models/recipe/train.py --corpus ../shared/data/corpus
+
+See Models/recipe/README.md. Fixed seeds everywhere; torch uses 2 threads.
+"""
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+HERE = Path(__file__).resolve().parent
+MODELS = HERE.parent
+REPO = MODELS.parent
+sys.path.insert(0, str(HERE))
+
+from augment import build, make_split_of  # noqa: E402
+from corpus import assign_splits, load_corpus, read_jsonl, sha  # noqa: E402
+from evaluate import guardian_baseline, metrics, score  # noqa: E402
+from export import save_model, write_golden, write_rampart_json  # noqa: E402
+from generate import generate  # noqa: E402
+from trainer import TrainConfig, train  # noqa: E402
+from windows import Windower  # noqa: E402
+
+
+def parse():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=REPO / "../shared/data/corpus")
+    ap.add_argument("--backbone", type=Path, default=MODELS / ".downloads/all-MiniLM-L6-v2")
+    ap.add_argument("--out", type=Path, default=MODELS / "rampart-guard-minilm")
+    ap.add_argument("--golden", type=Path, default=MODELS / "fixtures/default-model/golden.jsonl")
+    ap.add_argument("--run-dir", type=Path, default=HERE / "runs/main")
+    ap.add_argument("--max-length", type=int, default=128)
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (1 was faster than 2 on the shared 2-core box)")
+    ap.add_argument("--train-caps", default='{"prompt_harmful": 1400, "everyday_prompt": 1200, "everyday_pair": 600, "aug_refusal": 700}',
+                    help="JSON: max training examples per kind (seeded subsample)")
+    ap.add_argument("--val-caps", default='{"prompt_harmful": 300, "everyday_prompt": 300, "everyday_pair": 150, "aug_refusal": 150}',
+                    help="JSON: max validation examples per kind (seeded subsample)")
+    ap.add_argument("--upsample", default='{"aug_generated": 3, "pair_harmful": 3}', help='JSON: repeat training examples of a kind, e.g. {"aug_generated": 3}')
+    ap.add_argument("--baseline-limit", type=int, default=400, help="validation subsample for the untrained-head baseline")
+    ap.add_argument("--gen-count", type=int, default=120, help="harmful requests sent to SmolLM2 (cached)")
+    ap.add_argument("--gen-minutes", type=float, default=20, help="time box for new generation")
+    ap.add_argument("--teacher", type=Path, help="HF sequence-classifier dir or JSONL {prompt, response, p_unsafe}")
+    ap.add_argument("--threshold-fpr", type=float, default=0.02, help="target FPR on benign validation prompts")
+    ap.add_argument("--train-limit", type=int, default=0, help="subsample the training set (ablations, smoke)")
+    ap.add_argument("--val-limit", type=int, default=0)
+    ap.add_argument("--no-export", action="store_true", help="evaluate only (ablations)")
+    ap.add_argument("--no-baselines", action="store_true")
+    ap.add_argument("--no-augment", default="", help="comma list of kinds to drop from TRAINING, e.g. aug_generated")
+    for f in TrainConfig.__dataclass_fields__.values():
+        ap.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), default=f.default)
+    return ap.parse_args()
+
+
+def teacher_probs(path: Path, examples, windower):
+    """Teacher P(unsafe) per example (NaN where unknown): a JSONL file or an HF classifier directory."""
+    if path.is_file():
+        table = {(sha(r["prompt"]), sha(r["response"] or "")): float(r["p_unsafe"]) for r in read_jsonl(path)}
+        return [table.get((sha(e["prompt"]), sha(e["response"] or "")), float("nan")) for e in examples]
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForSequenceClassification.from_pretrained(path).eval()
+    names = {v.lower(): int(k) for k, v in model.config.id2label.items()}
+    unsafe = next((names[n] for n in ("unsafe", "harmful", "toxic") if n in names), 1)
+    out = []
+    with torch.no_grad():
+        for e in examples:
+            enc = tok(e["prompt"], e["response"], truncation=True, max_length=512, return_tensors="pt")
+            out.append(torch.softmax(model(**enc).logits, dim=1)[0, unsafe].item())
+    return out
+
+
+def cap(examples, caps, rng):
+    """Seeded per-kind subsample (keeps order)."""
+    keep = []
+    for kind in sorted({e["kind"] for e in examples}):
+        idx = [i for i, e in enumerate(examples) if e["kind"] == kind]
+        if kind in caps and len(idx) > caps[kind]:
+            idx = list(rng.choice(idx, caps[kind], replace=False))
+        keep += idx
+    return [examples[i] for i in sorted(keep)]
+
+
+def main():
+    a = parse()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    t0 = time.time()
+    a.run_dir.mkdir(parents=True, exist_ok=True)
+    if not (a.backbone / "model.safetensors").exists():
+        subprocess.run(["bash", str(MODELS / "fetch-minilm.sh")], check=True)
+    corpus = a.corpus.resolve()
+    prompts, pairs, templates, flt = load_corpus(corpus)
+    print(f"corpus: {len(prompts)} prompts, {len(pairs)} pairs, {len(templates)} templates after held-out filter "
+          f"({flt.dropped} rows dropped)", file=sys.stderr)
+    split_of = make_split_of(assign_splits(prompts, pairs, seed=a.seed + 13))
+    generated = generate(corpus, MODELS / ".cache", a.gen_count, a.gen_minutes, seed=a.seed)
+    examples, counts = build(prompts, pairs, templates, generated, split_of, flt, seed=a.seed)
+    drop = set(filter(None, a.no_augment.split(",")))
+    rng = np.random.default_rng(a.seed)
+    tr = [e for e in examples if e["split"] == "train" and e["kind"] not in drop]
+    va = [e for e in examples if e["split"] == "val"]
+    tr, va = cap(tr, json.loads(a.train_caps), rng), cap(va, json.loads(a.val_caps), rng)
+    for kind, times in json.loads(a.upsample).items():
+        tr += [e for e in tr if e["kind"] == kind] * (int(times) - 1)
+    if a.train_limit:
+        tr = [tr[i] for i in sorted(rng.choice(len(tr), min(a.train_limit, len(tr)), replace=False))]
+    if a.val_limit:
+        va = [va[i] for i in sorted(rng.choice(len(va), min(a.val_limit, len(va)), replace=False))]
+    report = {"args": {k: str(v) for k, v in vars(a).items()}, "generated_accepted": len(generated),
+              "counts": {f"{s}/{k}/label{lab}": n for (s, k, lab), n in sorted(counts.items())},
+              "n_train": len(tr), "n_val": len(va), "heldout_dropped": flt.dropped}
+    print(json.dumps(Counter(e["kind"] for e in tr)), file=sys.stderr)
+
+    from transformers import AutoTokenizer, BertForSequenceClassification
+    tok = AutoTokenizer.from_pretrained(a.backbone)
+    windower = Windower(tok, a.max_length)
+    model = BertForSequenceClassification.from_pretrained(
+        a.backbone, num_labels=2, id2label={0: "safe", 1: "unsafe"}, label2id={"safe": 0, "unsafe": 1})
+    if not a.no_baselines:
+        sub = [va[i] for i in sorted(rng.choice(len(va), min(a.baseline_limit, len(va)), replace=False))]
+        report["baseline_untrained_head"] = metrics(sub, score(model, windower, sub, desc="untrained-head"), a.threshold_fpr)
+        report["baseline_untrained_head"]["note"] = f"seeded subsample of {len(sub)} validation examples"
+        hc, mal = guardian_baseline(va, MODELS / ".cache")
+        report["baseline_svguardian_harmful_content"] = metrics(va, hc, a.threshold_fpr)
+        report["baseline_svguardian_malicious"] = metrics(va, mal, a.threshold_fpr)
+    cfg = TrainConfig(**{k: getattr(a, k) for k in TrainConfig.__dataclass_fields__})
+    report["train_config"] = asdict(cfg)
+    report["teacher"] = str(a.teacher) if a.teacher else "none (hard-label cross-entropy only)"
+    tp = teacher_probs(a.teacher, tr, windower) if a.teacher else None
+    t1 = time.time()
+    train(model, windower, tr, cfg, tp)
+    report["train_minutes"] = round((time.time() - t1) / 60, 1)
+
+    if a.no_export:
+        p = score(model, windower, va, desc="val")
+    else:
+        save_model(model, a.backbone / "tokenizer.json", a.out)
+        # Evaluate what the server runs: the fp16 export loaded back as fp32.
+        model = BertForSequenceClassification.from_pretrained(a.out, dtype=torch.float32).eval()
+        p = score(model, windower, va, desc="val (exported fp16)")
+    m = metrics(va, p, a.threshold_fpr)
+    report["model"] = m
+    rule = (f"lowest threshold with FPR <= {a.threshold_fpr:.0%} on benign validation prompts (prompt-only rows, "
+            f"max over windows at max_length {a.max_length}); measured FPR {m['fpr_benign_prompts']:.4f}")
+    if not a.no_export:
+        write_rampart_json(a.out, a.max_length, m["threshold"], rule)
+        write_golden(a.out, a.golden, a.max_length, templates)
+    report["minutes_total"] = round((time.time() - t0) / 60, 1)
+    (a.run_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps({k: v for k, v in m.items() if k != "per_kind"}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
