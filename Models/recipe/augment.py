@@ -11,6 +11,7 @@ from collections import Counter
 
 from corpus import HeldoutFilter, harmful_request_pool, normalize, sha
 from generate_prefixes import PREFIXES
+from styles import style_examples
 from templates import HARD_NEGATIVE_KEYWORDS, REFUSALS, fill_hard_negatives
 
 _SLOT = re.compile(r"\[INSERT PROMPT HERE\]|\[PROMPT\]|\[INPUT\]|\[TASK HERE\]|\{prompt\}|\{query\}|\{request\}|\[QUESTION\]", re.I)
@@ -106,6 +107,11 @@ def build(prompts, pairs, templates, generated, split_of, flt: HeldoutFilter, se
         s = _hash_split(q)
         add(q, None, 0, "hardneg_template", s)
         add(q, (rng.choice(PREFIXES) + " " + a) if rng.random() < 0.5 else a, 0, "hardneg_template_pair", s)
+
+    # (e, v2) style-diverse requests and vague compliant outlines (styles.py); training split only, with their
+    # own seeded rng after everything above, so the validation split and the examples above are unchanged.
+    for prompt, response, label, kind in style_examples(refusals, seed=seed):
+        add(prompt, response, label, kind, "train")
 
     counts = Counter((e["split"], e["kind"], e["label"]) for e in ex)
     return ex, counts

@@ -27,6 +27,7 @@ from corpus import assign_splits, load_corpus, read_jsonl, sha  # noqa: E402
 from evaluate import guardian_baseline, metrics, score  # noqa: E402
 from export import save_model, write_golden, write_rampart_json  # noqa: E402
 from generate import generate  # noqa: E402
+from probe import evaluate_probes  # noqa: E402
 from trainer import TrainConfig, train  # noqa: E402
 from windows import Windower  # noqa: E402
 
@@ -54,6 +55,8 @@ def parse():
     ap.add_argument("--val-limit", type=int, default=0)
     ap.add_argument("--no-export", action="store_true", help="evaluate only (ablations)")
     ap.add_argument("--no-baselines", action="store_true")
+    ap.add_argument("--probes", type=Path, default=HERE / "probes.jsonl",
+                    help="hand-written probe set scored at the chosen threshold (probe.py); a missing file skips it")
     ap.add_argument("--no-augment", default="", help="comma list of kinds to drop from TRAINING, e.g. aug_generated")
     for f in TrainConfig.__dataclass_fields__.values():
         ap.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), default=f.default)
@@ -151,6 +154,9 @@ def main():
     report["model"] = m
     rule = (f"lowest threshold with FPR <= {a.threshold_fpr:.0%} on benign validation prompts (prompt-only rows, "
             f"max over windows at max_length {a.max_length}); measured FPR {m['fpr_benign_prompts']:.4f}")
+    if a.probes and a.probes.is_file():
+        report["probes"] = evaluate_probes(model, tok, a.max_length, m["threshold"], a.probes)
+        print(json.dumps({k: v for k, v in report["probes"].items() if k != "scores"}, indent=2))
     if not a.no_export:
         write_rampart_json(a.out, a.max_length, m["threshold"], rule)
         write_golden(a.out, a.golden, a.max_length, templates)
