@@ -22,7 +22,7 @@ MODELS = HERE.parent
 REPO = MODELS.parent
 sys.path.insert(0, str(HERE))
 
-from augment import build, make_split_of  # noqa: E402
+from augment import build, make_split_of, toggle_final_period  # noqa: E402
 from corpus import assign_splits, load_corpus, read_jsonl, sha  # noqa: E402
 from evaluate import guardian_baseline, metrics, score  # noqa: E402
 from export import save_model, write_golden, write_rampart_json  # noqa: E402
@@ -57,6 +57,7 @@ def parse():
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--probes", type=Path, default=HERE / "probes.jsonl",
                     help="hand-written probe set scored at the chosen threshold (probe.py); a missing file skips it")
+    ap.add_argument("--period-toggle", action="store_true", help="(v2) add/strip the final period of half the training prompts")
     ap.add_argument("--no-augment", default="", help="comma list of kinds to drop from TRAINING, e.g. aug_generated")
     for f in TrainConfig.__dataclass_fields__.values():
         ap.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), default=f.default)
@@ -112,6 +113,8 @@ def main():
     tr = [e for e in examples if e["split"] == "train" and e["kind"] not in drop]
     va = [e for e in examples if e["split"] == "val"]
     tr, va = cap(tr, json.loads(a.train_caps), rng), cap(va, json.loads(a.val_caps), rng)
+    if a.period_toggle:
+        tr = toggle_final_period(tr, seed=a.seed)
     for kind, times in json.loads(a.upsample).items():
         tr += [e for e in tr if e["kind"] == kind] * (int(times) - 1)
     if a.train_limit:
