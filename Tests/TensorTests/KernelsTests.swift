@@ -25,6 +25,19 @@ import Testing
         #expect(ReferenceKernels.normalisedError(actual, expected) < 1e-6)
     }
 
+    /// The SIMD8 Swift twins the dispatching kernels use on CPUs without AVX-512.
+    @Test(arguments: sizes)
+    func portableLayerNormAndGelu_matchReference(rows: Int, cols: Int) {
+        var rng = SeededGenerator(seed: 11)
+        let x = rng.floats(rows * cols, in: -5...5)
+        let gamma = rng.floats(cols, in: 0.5...1.5), beta = rng.floats(cols, in: -1...1)
+        let normed = applying(x) { Kernels.layerNormPortable($0, rows: rows, cols: cols, gamma: gamma, beta: beta, epsilon: 1e-12) }
+        let expected = ReferenceKernels.layerNorm(x, rows: rows, cols: cols, gamma: gamma, beta: beta, epsilon: 1e-12)
+        #expect(ReferenceKernels.normalisedError(normed, expected) < 1e-6)
+        let activated = applying(x) { Kernels.geluPortable($0, count: x.count) }
+        #expect(ReferenceKernels.maxAbsoluteError(activated, ReferenceKernels.gelu(x)) < 2e-6)
+    }
+
     @Test(arguments: sizes)
     func softmax_matchesReferenceWithMask(rows: Int, cols: Int) {
         var rng = SeededGenerator(seed: 2)

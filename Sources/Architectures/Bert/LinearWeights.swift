@@ -8,12 +8,16 @@ struct LinearWeights: @unchecked Sendable {
     let bias: Tensor    // [out]
     let inFeatures: Int
     let outFeatures: Int
+    /// The weight packed for the AVX-512 GEMM (nil on other CPUs, or when not asked to pack).
+    let packed: PackedMatrix?
 
-    init(prefix: String, inFeatures: Int, outFeatures: Int, weights: WeightStore) throws {
+    /// Binds the weights; `pack` (default) also packs them for the AVX-512 GEMM where available.
+    init(prefix: String, inFeatures: Int, outFeatures: Int, weights: WeightStore, pack: Bool = true) throws {
         weight = try weights.tensor("\(prefix).weight", shape: [outFeatures, inFeatures])
         bias = try weights.tensor("\(prefix).bias", shape: [outFeatures])
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
+        packed = pack ? PackedMatrix(weight: weight.pointer, outFeatures: outFeatures, inFeatures: inFeatures) : nil
     }
 
     /// Concatenates linears that read the same input along the output dimension (Q, K, V → QKV),
@@ -32,18 +36,27 @@ struct LinearWeights: @unchecked Sendable {
         }
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
+        packed = PackedMatrix(weight: weight.pointer, outFeatures: outFeatures, inFeatures: inFeatures)
     }
 
     /// y [rows, out] = x [rows, in] · Wᵀ + b.
     @inline(__always)
-    func forward(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+    func forward(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int = 1) {
+        if let packed {
+            packed.multiply(x, rows: rows, bias: bias.pointer, into: y, threads: threads)
+            return
+        }
         BLAS.linear(x, rows: rows, inFeatures: inFeatures, weight: weight.pointer, outFeatures: outFeatures, into: y)
         Kernels.addBias(y, rows: rows, cols: outFeatures, bias: bias.pointer)
     }
 
     /// y [rows, out] += x · Wᵀ + b (the residual connection folded into the GEMM's beta = 1).
     @inline(__always)
-    func forwardAccumulating(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+    func forwardAccumulating(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int = 1) {
+        if let packed {
+            packed.multiply(x, rows: rows, bias: bias.pointer, into: y, accumulate: true, threads: threads)
+            return
+        }
         Kernels.addBias(y, rows: rows, cols: outFeatures, bias: bias.pointer)
         BLAS.linear(x, rows: rows, inFeatures: inFeatures, weight: weight.pointer, outFeatures: outFeatures,
                     into: y, accumulate: true)
