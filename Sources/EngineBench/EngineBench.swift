@@ -30,6 +30,9 @@ struct EngineBench: ParsableCommand {
     @Option(help: "OpenBLAS threads (and the peers' intra-op threads).")
     var threads = 2
 
+    @Flag(help: "Also time the int8 engine (EngineOptions.precision = .int8) and compare it with fp32.")
+    var int8 = false
+
     @Flag(help: "Skip the PyTorch / ONNX Runtime peers.")
     var noPeers = false
 
@@ -54,6 +57,9 @@ struct EngineBench: ParsableCommand {
     func run() throws {
         let shapes = parse(batches).flatMap { b in parse(lengths).map { BenchShape(batch: b, length: $0) } }
         let encoder = try BertModel.load(at: URL(fileURLWithPath: model), options: EngineOptions(blasThreadCount: threads))
+        let quantized = int8
+            ? try BertModel.load(at: URL(fileURLWithPath: model), options: EngineOptions(blasThreadCount: threads, precision: .int8))
+            : nil
         let config = encoder.config
         let startLoad = Self.loadAverage()
         print("Rampart EngineBench: \(model) (hidden \(config.hiddenSize), \(config.numHiddenLayers) layers), " +
@@ -61,6 +67,7 @@ struct EngineBench: ParsableCommand {
 
         var generator = SplitMix64(seed: 20_240_601)
         var measured: [BenchShape: (timing: Timing, pooled: [Float])] = [:]
+        var measuredInt8: [BenchShape: (timing: Timing, pooled: [Float])] = [:]
         var inputs: [BenchShape: [[Int32]]] = [:]
         for shape in shapes {
             let ids = (0..<shape.batch).map { _ in shape.tokenIds(vocabSize: config.vocabSize, using: &generator) }
@@ -70,6 +77,13 @@ struct EngineBench: ParsableCommand {
             let timing = try Timing.measure(runs: runs, warmup: warmup) { pooled = try encoder.meanPooledEmbeddings(batch) }
             measured[shape] = (timing, pooled)
             print(String(format: "  rampart %dx%d: %.2f ms (cpu %.2f ms)", shape.batch, shape.length, timing.medianMs, timing.cpuMs))
+            if let quantized {
+                var pooledInt8: [Float] = []
+                let timingInt8 = try Timing.measure(runs: runs, warmup: warmup) { pooledInt8 = try quantized.meanPooledEmbeddings(batch) }
+                measuredInt8[shape] = (timingInt8, pooledInt8)
+                print(String(format: "  rampart int8 %dx%d: %.2f ms (cpu %.2f ms)", shape.batch, shape.length,
+                             timingInt8.medianMs, timingInt8.cpuMs))
+            }
         }
 
         var peers = PeerResults()
@@ -81,7 +95,9 @@ struct EngineBench: ParsableCommand {
                 print("peers failed: \(error) (install Models/bench/requirements.txt, or pass --no-peers)")
             }
         }
-        print(BenchTable(shapes: shapes, measured: measured, peers: peers, config: config).render())
+        let table = BenchTable(shapes: shapes, measured: measured, measuredInt8: measuredInt8, peers: peers, config: config)
+        print(table.render())
+        print(table.renderTargets())
         print("load average at start: \(startLoad); at end: \(Self.loadAverage())")
     }
 

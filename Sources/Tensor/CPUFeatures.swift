@@ -7,4 +7,6 @@ import CKernels
 public enum CPUFeatures {
     /// AVX-512F is available (x86-64 only).
     public static let hasAVX512: Bool = rk_cpu_has_avx512() != 0
+    /// AVX-512F, BW, VL and VNNI (`vpdpbusd`) are available: the int8 GEMM can run.
+    public static let hasAVX512VNNI: Bool = rk_cpu_has_avx512_vnni() != 0
 }

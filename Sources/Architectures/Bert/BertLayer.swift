@@ -16,22 +16,30 @@ struct BertLayer: @unchecked Sendable {
     let headSize: Int
 
     /// Binds `<prefix>` = "…encoder.layer.<n>".
-    init(config: BertConfig, prefix: String, weights: WeightStore) throws {
+    init(config: BertConfig, prefix: String, weights: WeightStore, precision: EngineOptions.Precision = .fp32) throws {
         let h = config.hiddenSize, i = config.intermediateSize, eps = config.layerNormEps
         let projections = try ["query", "key", "value"].map {
             // Packed once, after fusing (packing the parts would be thrown away).
             try LinearWeights(prefix: "\(prefix).attention.self.\($0)", inFeatures: h, outFeatures: h, weights: weights,
                               pack: false)
         }
-        qkv = LinearWeights(concatenating: projections)
-        attentionOutput = try LinearWeights(prefix: "\(prefix).attention.output.dense", inFeatures: h, outFeatures: h, weights: weights)
+        qkv = LinearWeights(concatenating: projections, precision: precision)
+        attentionOutput = try LinearWeights(prefix: "\(prefix).attention.output.dense", inFeatures: h, outFeatures: h,
+                                            weights: weights, precision: precision)
         attentionLayerNorm = try LayerNormWeights(prefix: "\(prefix).attention.output.LayerNorm", size: h, epsilon: eps, weights: weights)
-        intermediate = try LinearWeights(prefix: "\(prefix).intermediate.dense", inFeatures: h, outFeatures: i, weights: weights)
-        output = try LinearWeights(prefix: "\(prefix).output.dense", inFeatures: i, outFeatures: h, weights: weights)
+        intermediate = try LinearWeights(prefix: "\(prefix).intermediate.dense", inFeatures: h, outFeatures: i,
+                                         weights: weights, precision: precision)
+        output = try LinearWeights(prefix: "\(prefix).output.dense", inFeatures: i, outFeatures: h, weights: weights,
+                                   precision: precision)
         outputLayerNorm = try LayerNormWeights(prefix: "\(prefix).output.LayerNorm", size: h, epsilon: eps, weights: weights)
         activation = config.activation
         heads = config.numAttentionHeads
         headSize = config.headSize
+    }
+
+    /// Floats of int8 activation scratch a forward over `tokens` rows needs (0 in fp32).
+    func quantizedScratchCount(tokens: Int) -> Int {
+        [qkv, attentionOutput, intermediate, output].map { $0.scratchCount(rows: tokens) }.max() ?? 0
     }
 
     /// Runs the layer in place on the packed residual stream `scratch.hidden` [T, h].
@@ -42,7 +50,8 @@ struct BertLayer: @unchecked Sendable {
         let x = scratch.hidden.pointer
         let qkvRows = scratch.qkv.pointer      // [T, 3h]
         let context = scratch.context.pointer  // [T, h]
-        qkv.forward(x, rows: tokens, into: qkvRows, threads: threads)
+        let quantScratch = scratch.quantizedActivations.pointer  // int8 rows + scales (unused in fp32)
+        qkv.forward(x, rows: tokens, into: qkvRows, threads: threads, scratch: quantScratch)
 
         // softmax(Q Kᵀ / √d) V per (sequence, head), reading heads in place with row stride 3h.
         // Threads take (sequence, head-group) items, each with its own slice of attention work.
@@ -70,14 +79,14 @@ struct BertLayer: @unchecked Sendable {
         }
 
         // x = LayerNorm(x + context Wₒᵀ + bₒ)
-        attentionOutput.forwardAccumulating(context, rows: tokens, into: x, threads: threads)
+        attentionOutput.forwardAccumulating(context, rows: tokens, into: x, threads: threads, scratch: quantScratch)
         attentionLayerNorm.apply(x, rows: tokens)
 
         // x = LayerNorm(x + act(x W₁ᵀ + b₁) W₂ᵀ + b₂)
         let inner = scratch.intermediate.pointer  // [T, i]
-        intermediate.forward(x, rows: tokens, into: inner, threads: threads)
+        intermediate.forward(x, rows: tokens, into: inner, threads: threads, scratch: quantScratch)
         activation.apply(inner, count: tokens * intermediate.outFeatures)
-        output.forwardAccumulating(inner, rows: tokens, into: x, threads: threads)
+        output.forwardAccumulating(inner, rows: tokens, into: x, threads: threads, scratch: quantScratch)
         outputLayerNorm.apply(x, rows: tokens)
     }
 }

@@ -31,7 +31,7 @@ public final class BertModel: @unchecked Sendable {
         threads = max(1, options.blasThreadCount)
         embeddings = try BertEmbeddings(config: config, prefix: prefix, weights: weights)
         layers = try (0..<config.numHiddenLayers).map {
-            try BertLayer(config: config, prefix: "\(prefix)encoder.layer.\($0)", weights: weights)
+            try BertLayer(config: config, prefix: "\(prefix)encoder.layer.\($0)", weights: weights, precision: options.precision)
         }
     }
 
@@ -68,7 +68,8 @@ public final class BertModel: @unchecked Sendable {
         for length in batch.lengths { offsets.append(tokens); tokens += length }
         scratch.reserve(tokens: tokens, maxLength: batch.lengths.max() ?? 0,
                         hiddenSize: config.hiddenSize, intermediateSize: config.intermediateSize,
-                        headSize: config.headSize, threads: threads)
+                        headSize: config.headSize, threads: threads,
+                        quantizedCount: layers.first?.quantizedScratchCount(tokens: tokens) ?? 0)
 
         embeddings.forward(batch, offsets: offsets, into: scratch.hidden.pointer)
         observer?(0, scratch.hidden.pointer)

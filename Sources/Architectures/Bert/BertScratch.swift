@@ -14,9 +14,13 @@ final class BertScratch: @unchecked Sendable {
     /// Attention work (scores, transposed keys), one slice of `attentionWorkStride` floats per thread.
     let attentionWork = ScratchBuffer()
     private(set) var attentionWorkStride = 0
+    /// int8 mode: one linear's quantized input rows and their scales (see `QuantizedMatrix`).
+    let quantizedActivations = ScratchBuffer()
 
     /// Makes room for `tokens` packed rows, sequences up to `maxLength` and `threads` attention slices.
-    func reserve(tokens: Int, maxLength: Int, hiddenSize: Int, intermediateSize: Int, headSize: Int, threads: Int) {
+    func reserve(tokens: Int, maxLength: Int, hiddenSize: Int, intermediateSize: Int, headSize: Int, threads: Int,
+                 quantizedCount: Int) {
+        quantizedActivations.reserve(max(quantizedCount, 1))
         hidden.reserve(tokens * hiddenSize)
         qkv.reserve(tokens * 3 * hiddenSize)
         context.reserve(tokens * hiddenSize)

@@ -8,21 +8,35 @@ struct LinearWeights: @unchecked Sendable {
     let bias: Tensor    // [out]
     let inFeatures: Int
     let outFeatures: Int
-    /// The weight packed for the AVX-512 GEMM (nil on other CPUs, or when not asked to pack).
+    /// The weight packed for the AVX-512 GEMM (nil on other CPUs, when not asked to pack, or int8).
     let packed: PackedMatrix?
+    /// The weight quantized for the int8 VNNI GEMM (only with `.int8` on a VNNI CPU).
+    let quantized: QuantizedMatrix?
 
-    /// Binds the weights; `pack` (default) also packs them for the AVX-512 GEMM where available.
-    init(prefix: String, inFeatures: Int, outFeatures: Int, weights: WeightStore, pack: Bool = true) throws {
+    /// Binds the weights; `pack` (default) also packs them for the AVX-512 GEMM (fp32) or the
+    /// VNNI GEMM (`precision == .int8`) where the CPU has it.
+    init(prefix: String, inFeatures: Int, outFeatures: Int, weights: WeightStore, pack: Bool = true,
+         precision: EngineOptions.Precision = .fp32) throws {
         weight = try weights.tensor("\(prefix).weight", shape: [outFeatures, inFeatures])
         bias = try weights.tensor("\(prefix).bias", shape: [outFeatures])
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
-        packed = pack ? PackedMatrix(weight: weight.pointer, outFeatures: outFeatures, inFeatures: inFeatures) : nil
+        (packed, quantized) = pack ? Self.pack(weight, outFeatures: outFeatures, inFeatures: inFeatures, precision: precision)
+            : (nil, nil)
+    }
+
+    private static func pack(
+        _ weight: Tensor, outFeatures: Int, inFeatures: Int, precision: EngineOptions.Precision
+    ) -> (PackedMatrix?, QuantizedMatrix?) {
+        if precision == .int8, let quantized = QuantizedMatrix(weight: weight.pointer, outFeatures: outFeatures, inFeatures: inFeatures) {
+            return (nil, quantized)
+        }
+        return (PackedMatrix(weight: weight.pointer, outFeatures: outFeatures, inFeatures: inFeatures), nil)
     }
 
     /// Concatenates linears that read the same input along the output dimension (Q, K, V → QKV),
     /// so one GEMM computes them all.
-    init(concatenating parts: [LinearWeights]) {
+    init(concatenating parts: [LinearWeights], precision: EngineOptions.Precision = .fp32) {
         let inFeatures = parts[0].inFeatures
         precondition(parts.allSatisfy { $0.inFeatures == inFeatures }, "fused linears must share inFeatures")
         let outFeatures = parts.map(\.outFeatures).reduce(0, +)
@@ -36,12 +50,20 @@ struct LinearWeights: @unchecked Sendable {
         }
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
-        packed = PackedMatrix(weight: weight.pointer, outFeatures: outFeatures, inFeatures: inFeatures)
+        (packed, quantized) = Self.pack(weight, outFeatures: outFeatures, inFeatures: inFeatures, precision: precision)
     }
+
+    /// Floats of scratch `forward` needs for `rows` rows (int8 activations; 0 in fp32).
+    func scratchCount(rows: Int) -> Int { quantized?.scratchCount(rows: rows) ?? 0 }
 
     /// y [rows, out] = x [rows, in] · Wᵀ + b.
     @inline(__always)
-    func forward(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int = 1) {
+    func forward(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int = 1,
+                 scratch: UnsafeMutablePointer<Float>? = nil) {
+        if let quantized, let scratch {
+            quantized.multiply(x, rows: rows, bias: bias.pointer, into: y, scratch: scratch, threads: threads)
+            return
+        }
         if let packed {
             packed.multiply(x, rows: rows, bias: bias.pointer, into: y, threads: threads)
             return
@@ -52,7 +74,12 @@ struct LinearWeights: @unchecked Sendable {
 
     /// y [rows, out] += x · Wᵀ + b (the residual connection folded into the GEMM's beta = 1).
     @inline(__always)
-    func forwardAccumulating(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int = 1) {
+    func forwardAccumulating(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int = 1,
+                             scratch: UnsafeMutablePointer<Float>? = nil) {
+        if let quantized, let scratch {
+            quantized.multiply(x, rows: rows, bias: bias.pointer, into: y, accumulate: true, scratch: scratch, threads: threads)
+            return
+        }
         if let packed {
             packed.multiply(x, rows: rows, bias: bias.pointer, into: y, accumulate: true, threads: threads)
             return

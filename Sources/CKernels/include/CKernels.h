@@ -53,14 +53,16 @@ size_t rk_qpacked_weight_bytes(int n, int k);
 /// rk_qgemm_packed: packed[panel][k/4][32][4]; scales[n] and colsums[n] (Σ_k of the int8 row). Portable C.
 void rk_quantize_pack_weight(const float *w, int n, int k, signed char *packed, float *scales, int *colsums);
 
-/// Dynamic per-row activation quantization: xq[r, :] = round(x[r, :] / s) + 128 in [1, 255],
-/// s = max|x[r, :]| / 127 into scales[r]; columns [k, round4(k)) are filled with 128. Requires VNNI CPU.
-void rk_quantize_rows(const float *x, int rows, int k, int ldx, unsigned char *xq, int ldq, float *scales);
+/// Dynamic per-row asymmetric activation quantization: xq[r, :] = round((x[r, :] - lo) / s) in
+/// [0, 255] with lo = min x[r, :] into offsets[r], s = (max - lo) / 255 into scales[r]; columns
+/// [k, round4(k)) are filled with 0. Requires a VNNI CPU.
+void rk_quantize_rows(const float *x, int rows, int k, int ldx, unsigned char *xq, int ldq,
+                      float *scales, float *offsets);
 
 /// c [m, n] = dequant(xq · w_qᵀ) + bias (+ c when accumulate), for columns [col_begin, col_end)
 /// (col_begin a multiple of RK_PANEL). Requires an AVX-512 VNNI CPU.
 void rk_qgemm_packed(int m, int n, int k, const unsigned char *xq, int ldq, const float *xscales,
-                     const signed char *packed, const float *wscales, const int *colsums,
+                     const float *xoffsets, const signed char *packed, const float *wscales, const int *colsums,
                      const float *bias, float *c, int ldc, int accumulate, int col_begin, int col_end);
 
 #endif
