@@ -1,11 +1,11 @@
 // Fused self-attention for one sequence, one head at a time, staying in L1/L2: the [L, L] score
-// matrix never exists; a block of 4 query rows' scores ([4, L]) is computed, soft-maxed and
+// matrix never exists; a block of 8 query rows' scores ([8, L]) is computed, soft-maxed and
 // multiplied by V before the next block. K is transposed per head into [d, L] so the scores of a
 // query row are FMAs over 16 key positions at once.
 #include "CKernels.h"
 #include "vmath512.h"
 
-#define QB 4  // query rows per block (shares each K and V load across 4 rows)
+#define QB 8  // query rows per block (shares each K and V load across 8 rows)
 
 static int padded(int length) { return (length + 15) & ~15; }
 
@@ -32,6 +32,42 @@ RK_INLINE RK_AVX512 void softmax_row(float *s, int length) {
     for (int j = 0; j < length; j += 16) _mm512_storeu_ps(s + j, _mm512_mul_ps(_mm512_loadu_ps(s + j), inv));
 }
 
+// Scores, softmax and P·V for `rows` (<= QB, a constant after inlining) query rows starting at q.
+RK_INLINE RK_AVX512 void query_block(const int rows, const float *q, const float *v, const float *kt, float *scores,
+                                     int length, int lp, int stride, int head_size, float scale, float *out, int ldc) {
+    // scores [rows, L] = scale · Q[rows, :] · Kt
+    for (int j = 0; j < lp; j += 16) {
+        __m512 acc[QB];
+#pragma clang loop unroll(full)
+        for (int r = 0; r < rows; r++) acc[r] = _mm512_setzero_ps();
+        for (int dd = 0; dd < head_size; dd++) {
+            __m512 kv = _mm512_loadu_ps(kt + (size_t)dd * lp + j);
+#pragma clang loop unroll(full)
+            for (int r = 0; r < rows; r++)
+                acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(q[(size_t)r * stride + dd]), kv, acc[r]);
+        }
+#pragma clang loop unroll(full)
+        for (int r = 0; r < rows; r++)
+            _mm512_storeu_ps(scores + (size_t)r * lp + j, _mm512_mul_ps(acc[r], _mm512_set1_ps(scale)));
+    }
+    for (int r = 0; r < rows; r++) softmax_row(scores + (size_t)r * lp, length);
+    // out[r, :] = P[r, :] · V   (d in chunks of 16 lanes)
+    for (int d0 = 0; d0 < head_size; d0 += 16) {
+        __mmask16 m = rk_tail_mask(head_size - d0);
+        __m512 acc[QB];
+#pragma clang loop unroll(full)
+        for (int r = 0; r < rows; r++) acc[r] = _mm512_setzero_ps();
+        for (int j = 0; j < length; j++) {
+            __m512 vv = _mm512_maskz_loadu_ps(m, v + (size_t)j * stride + d0);
+#pragma clang loop unroll(full)
+            for (int r = 0; r < rows; r++)
+                acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(scores[(size_t)r * lp + j]), vv, acc[r]);
+        }
+#pragma clang loop unroll(full)
+        for (int r = 0; r < rows; r++) _mm512_mask_storeu_ps(out + (size_t)r * ldc + d0, m, acc[r]);
+    }
+}
+
 RK_AVX512 void rk_attention(const float *qkv, int length, int heads, int head_size, float scale,
                             float *context, int ldc, float *work, int head_begin, int head_end) {
     if (length <= 0) return;
@@ -48,36 +84,16 @@ RK_AVX512 void rk_attention(const float *qkv, int length, int heads, int head_si
             for (int j = 0; j < length; j++) dst[j] = k[(size_t)j * stride + dd];
             for (int j = length; j < lp; j++) dst[j] = 0;
         }
-        for (int i0 = 0; i0 < length; i0 += QB) {
-            const int rows = length - i0 < QB ? length - i0 : QB;
-            // scores [rows, L] = scale · Q[i0.., :] · Kt
-            for (int j = 0; j < lp; j += 16) {
-                __m512 acc[QB] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-                for (int dd = 0; dd < head_size; dd++) {
-                    __m512 kv = _mm512_loadu_ps(kt + (size_t)dd * lp + j);
-                    for (int r = 0; r < QB; r++) {
-                        if (r < rows)
-                            acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(q[(size_t)(i0 + r) * stride + dd]), kv, acc[r]);
-                    }
-                }
-                for (int r = 0; r < rows; r++)
-                    _mm512_storeu_ps(scores + (size_t)r * lp + j, _mm512_mul_ps(acc[r], _mm512_set1_ps(scale)));
-            }
-            for (int r = 0; r < rows; r++) softmax_row(scores + (size_t)r * lp, length);
-            // context[i0 + r, head] = P[r, :] · V   (d in chunks of 16 lanes)
-            for (int d0 = 0; d0 < head_size; d0 += 16) {
-                __mmask16 m = rk_tail_mask(head_size - d0);
-                __m512 acc[QB] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-                for (int j = 0; j < length; j++) {
-                    __m512 vv = _mm512_maskz_loadu_ps(m, v + (size_t)j * stride + d0);
-                    for (int r = 0; r < QB; r++) {
-                        if (r < rows)
-                            acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(scores[(size_t)r * lp + j]), vv, acc[r]);
-                    }
-                }
-                for (int r = 0; r < rows; r++)
-                    _mm512_mask_storeu_ps(context + (size_t)(i0 + r) * ldc + head * head_size + d0, m, acc[r]);
-            }
+        int i0 = 0;
+        for (; i0 + QB <= length; i0 += QB)
+            query_block(QB, q + (size_t)i0 * stride, v, kt, scores, length, lp, stride, head_size, scale,
+                        context + (size_t)i0 * ldc + head * head_size, ldc);
+        switch (length - i0) {  // the last, partial block with a compile-time row count
+#define TAIL(R) case R: query_block(R, q + (size_t)i0 * stride, v, kt, scores, length, lp, stride, head_size, scale, \
+                                    context + (size_t)i0 * ldc + head * head_size, ldc); break;
+            TAIL(1) TAIL(2) TAIL(3) TAIL(4) TAIL(5) TAIL(6) TAIL(7)
+#undef TAIL
+            default: break;
         }
     }
 }

@@ -3,8 +3,8 @@
 //
 // Register tile: MR = 14 rows x 32 columns = 28 zmm accumulators, plus 2 zmm of the weight panel
 // and 1 broadcast of a (31 of 32 zmm). Blocking (GotoBLAS order, a read in place, not packed):
-//   for each KC slice of k:
-//     for each MC chunk of rows:       a[MC, KC] is copied into 14-row slivers [KC][14] (thread-local,
+//   for each MC chunk of rows:         the chunk's rows of c stay in L2 across the KC slices
+//     for each KC slice of k:          a[MC, KC] is copied into 14-row slivers [KC][14] (thread-local,
 //                                      168 KiB, stays in L2) so the kernel's broadcasts are sequential
 //       for each 32-column panel:      the KCx32 weight block (32 KiB) stays in L1/L2
 //         for each 14-row sliver: microkernel.
@@ -95,12 +95,13 @@ AVX512 void rk_sgemm_packed(int m, int n, int k, const float *a, int lda, const 
 {
     if (col_end > n) col_end = n;
     if (m <= 0 || col_begin >= col_end) return;
-    for (int p0 = 0; p0 < k || (k == 0 && p0 == 0); p0 += KC) {
-        int kc = k - p0 < KC ? k - p0 : KC;
-        int first = p0 == 0;
-        for (int i0 = 0; i0 < m; i0 += MC) {
-            int mc = m - i0 < MC ? m - i0 : MC;
-            static _Thread_local float apack[MC * KC] __attribute__((aligned(64)));
+    static _Thread_local float apack[MC * KC] __attribute__((aligned(64)));
+    // Row chunks outermost: the chunk's c rows (<= 168 x n) stay in L2 across the KC slices.
+    for (int i0 = 0; i0 < m; i0 += MC) {
+        int mc = m - i0 < MC ? m - i0 : MC;
+        for (int p0 = 0; p0 < k || (k == 0 && p0 == 0); p0 += KC) {
+            int kc = k - p0 < KC ? k - p0 : KC;
+            int first = p0 == 0;
             pack_a(a + (size_t)i0 * lda + p0, lda, mc, kc, apack);
             for (int j0 = col_begin; j0 < col_end; j0 += RK_PANEL) {
                 int cols = col_end - j0 < RK_PANEL ? col_end - j0 : RK_PANEL;
@@ -114,8 +115,8 @@ AVX512 void rk_sgemm_packed(int m, int n, int k, const float *a, int lda, const 
                                   c + (size_t)i * ldc + j0, ldc, first, accumulate, m0, m1);
                 }
             }
+            if (k == 0) break;
         }
-        if (k == 0) break;
     }
 }
 

@@ -56,10 +56,19 @@ struct EngineBench: ParsableCommand {
 
     func run() throws {
         let shapes = parse(batches).flatMap { b in parse(lengths).map { BenchShape(batch: b, length: $0) } }
-        let encoder = try BertModel.load(at: URL(fileURLWithPath: model), options: EngineOptions(blasThreadCount: threads))
-        let quantized = int8
-            ? try BertModel.load(at: URL(fileURLWithPath: model), options: EngineOptions(blasThreadCount: threads, precision: .int8))
-            : nil
+        let clock = ContinuousClock()
+        var encoder: BertModel?
+        let loadTime = try clock.measure {
+            encoder = try BertModel.load(at: URL(fileURLWithPath: model), options: EngineOptions(blasThreadCount: threads))
+        }
+        var quantized: BertModel?
+        let loadTimeInt8 = try clock.measure {
+            if int8 {
+                quantized = try BertModel.load(at: URL(fileURLWithPath: model), options: EngineOptions(blasThreadCount: threads, precision: .int8))
+            }
+        }
+        guard let encoder else { return }
+        print("model load (mmap, bind, pack): fp32 \(loadTime)" + (int8 ? ", int8 \(loadTimeInt8)" : ""))
         let config = encoder.config
         let startLoad = Self.loadAverage()
         print("Rampart EngineBench: \(model) (hidden \(config.hiddenSize), \(config.numHiddenLayers) layers), " +
