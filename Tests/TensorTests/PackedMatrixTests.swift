@@ -7,6 +7,7 @@ import Testing
 @Suite struct PackedMatrixTests {
     static let shapes: [(rows: Int, out: Int, inFeatures: Int)] = [
         (1, 1, 1), (3, 7, 5), (14, 32, 64), (15, 33, 257), (29, 100, 300), (170, 64, 40), (5, 384, 600),
+        (70, 200, 300),  // enough work that two threads split the 7 panels (the last one partial)
     ]
 
     @Test(arguments: shapes)

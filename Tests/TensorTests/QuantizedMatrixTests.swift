@@ -6,6 +6,7 @@ import Testing
 @Suite struct QuantizedMatrixTests {
     static let shapes: [(rows: Int, out: Int, inFeatures: Int)] = [
         (1, 1, 1), (3, 7, 5), (14, 32, 64), (15, 33, 257), (29, 100, 301), (5, 384, 1536),
+        (128, 200, 640),  // enough work that two threads split the 7 panels (the last one partial)
     ]
 
     @Test(arguments: shapes)
