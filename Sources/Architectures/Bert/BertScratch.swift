@@ -14,7 +14,7 @@ final class BertScratch: @unchecked Sendable {
     /// Attention work (scores, transposed keys), one slice of `attentionWorkStride` floats per thread.
     let attentionWork = ScratchBuffer()
     private(set) var attentionWorkStride = 0
-    /// int8 mode: one linear's quantized input rows and their scales (see `QuantizedMatrix`).
+    /// int8 mode: one linear's quantized input rows and their scales (see `Int8PackedMatrix`).
     let quantizedActivations = ScratchBuffer()
 
     /// Makes room for `tokens` packed rows, sequences up to `maxLength` and `threads` attention slices.

@@ -11,7 +11,7 @@ struct LinearWeights: @unchecked Sendable {
     /// The weight packed for the AVX-512 GEMM (nil on other CPUs, when not asked to pack, or int8).
     let packed: PackedMatrix?
     /// The weight quantized for the int8 VNNI GEMM (only with `.int8` on a VNNI CPU).
-    let quantized: QuantizedMatrix?
+    let quantized: Int8PackedMatrix?
 
     /// Binds the weights; `pack` (default) also packs them for the AVX-512 GEMM (fp32) or the
     /// VNNI GEMM (`precision == .int8`) where the CPU has it.
@@ -27,8 +27,8 @@ struct LinearWeights: @unchecked Sendable {
 
     private static func pack(
         _ weight: Tensor, outFeatures: Int, inFeatures: Int, precision: EngineOptions.Precision
-    ) -> (PackedMatrix?, QuantizedMatrix?) {
-        if precision == .int8, let quantized = QuantizedMatrix(weight: weight.pointer, outFeatures: outFeatures, inFeatures: inFeatures) {
+    ) -> (PackedMatrix?, Int8PackedMatrix?) {
+        if precision == .int8, let quantized = Int8PackedMatrix(weight: weight.pointer, outFeatures: outFeatures, inFeatures: inFeatures) {
             return (nil, quantized)
         }
         return (PackedMatrix(weight: weight.pointer, outFeatures: outFeatures, inFeatures: inFeatures), nil)

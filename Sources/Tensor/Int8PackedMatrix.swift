@@ -7,7 +7,7 @@ import CKernels
 /// the bias (and the residual, when accumulating) fused.
 ///
 /// Only available where `CPUFeatures.hasAVX512VNNI`; `init` returns nil elsewhere.
-public final class QuantizedMatrix: @unchecked Sendable {
+public final class Int8PackedMatrix: @unchecked Sendable {
     public let outFeatures: Int
     public let inFeatures: Int
     private let packed: UnsafeMutableRawBufferPointer  // int8 panels [n/32][k/4][32][4]
