@@ -39,7 +39,21 @@ RK_AVX512 void rk_layer_norm(float *x, int rows, int cols, const float *gamma, c
         }
     }
 }
+RK_AVX512 void rk_f16_to_f32(const void *src, float *dst, size_t count) {
+    const unsigned short *h = (const unsigned short *)src;
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16)
+        _mm512_storeu_ps(dst + i, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(h + i))));
+    if (i < count) {
+        __mmask16 m = rk_tail_mask((int)(count - i));
+        // Masked 16-bit loads need AVX-512BW; copy the tail through a small buffer instead.
+        unsigned short tail[16] = {0};
+        for (size_t j = i; j < count; j++) tail[j - i] = h[j];
+        _mm512_mask_storeu_ps(dst + i, m, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)tail)));
+    }
+}
 #else
+void rk_f16_to_f32(const void *src, float *dst, size_t count) { (void)src; (void)dst; (void)count; }
 void rk_gelu_erf(float *x, size_t count) { (void)x; (void)count; }
 void rk_layer_norm(float *x, int rows, int cols, const float *gamma, const float *beta, float epsilon) {
     (void)x; (void)rows; (void)cols; (void)gamma; (void)beta; (void)epsilon;

@@ -33,6 +33,12 @@ struct EngineBench: ParsableCommand {
     @Flag(help: "Also time the int8 engine (EngineOptions.precision = .int8) and compare it with fp32.")
     var int8 = false
 
+    @Option(help: "Golden JSONL (input_ids, token_type_ids, p_unsafe) of the classifier in --classifier: check fp32 and int8 P(unsafe) instead of benchmarking.")
+    var golden: String?
+
+    @Option(help: "Guard classifier directory for --golden.")
+    var classifier = "Models/rampart-guard-minilm"
+
     @Flag(help: "Skip the PyTorch / ONNX Runtime peers.")
     var noPeers = false
 
@@ -55,6 +61,10 @@ struct EngineBench: ParsableCommand {
     }
 
     func run() throws {
+        if let golden {
+            try GoldenCheck(model: URL(fileURLWithPath: classifier), golden: URL(fileURLWithPath: golden), threads: threads).run()
+            return
+        }
         let shapes = parse(batches).flatMap { b in parse(lengths).map { BenchShape(batch: b, length: $0) } }
         let clock = ContinuousClock()
         var encoder: BertModel?

@@ -130,6 +130,18 @@ public enum Kernels {
         }
     }
 
+    /// Converts `count` IEEE half-precision values at `source` (any alignment) to fp32 — the
+    /// safetensors F16 load path (vcvtph2ps 16 at a time where AVX-512 is available).
+    public static func convertFloat16(_ source: UnsafeRawPointer, to destination: UnsafeMutablePointer<Float>, count: Int) {
+        if CPUFeatures.hasAVX512 {
+            rk_f16_to_f32(source, destination, count)
+        } else {
+            for i in 0..<count {
+                destination[i] = Float(Float16(bitPattern: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+            }
+        }
+    }
+
     /// ReLU: max(x, 0).
     public static func relu(_ x: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count where x[i] < 0 { x[i] = 0 }

@@ -29,6 +29,9 @@ void rk_sgemm_packed(int m, int n, int k, const float *a, int lda, const float *
 /// In place GELU (erf form, x · ½(1 + erf(x/√2))) on count floats. Requires AVX-512F.
 void rk_gelu_erf(float *x, size_t count);
 
+/// IEEE half (fp16) to fp32, count values from src (any alignment) into dst. Requires AVX-512F.
+void rk_f16_to_f32(const void *src, float *dst, size_t count);
+
 /// In place LayerNorm of each row of x [rows, cols] (biased variance). Requires AVX-512F.
 void rk_layer_norm(float *x, int rows, int cols, const float *gamma, const float *beta, float epsilon);
 
