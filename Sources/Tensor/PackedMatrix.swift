@@ -23,6 +23,19 @@ public final class PackedMatrix: @unchecked Sendable {
 
     deinit { UnsafeMutableRawPointer(storage.baseAddress!).deallocate() }
 
+    /// A copy of the weight in its original [outFeatures, inFeatures] layout (callers that fuse
+    /// already-packed linears; the packed layout is lossless).
+    public func unpacked() -> Tensor {
+        let tensor = Tensor(zeros: [outFeatures, inFeatures])
+        let (source, destination) = (UnsafePointer(storage.baseAddress!), tensor.pointer)
+        for row in 0..<outFeatures {
+            // packed[panel][p][lane] = w[panel·32 + lane][p]
+            let panel = source + (row / 32) * 32 * inFeatures + row % 32
+            for p in 0..<inFeatures { destination[row * inFeatures + p] = panel[p * 32] }
+        }
+        return tensor
+    }
+
     /// y [rows, out] = x [rows, in] · Wᵀ + bias (+ y when `accumulate`, the residual add).
     ///
     /// With `threads` > 1 and enough work, the output columns are split across threads in

@@ -41,6 +41,16 @@ import Testing
         #expect(ReferenceKernels.normalisedError(y, expected) < 1e-6)
     }
 
+    @Test func unpacked_restoresTheOriginalLayout() throws {
+        guard CPUFeatures.hasAVX512 else { print("SKIP PackedMatrixTests: no AVX-512"); return }
+        var rng = SeededGenerator(seed: 8)
+        let w = rng.floats(45 * 19)
+        let packed = try #require(PackedMatrix(weight: w, outFeatures: 45, inFeatures: 19))
+        let restored = packed.unpacked()
+        #expect(restored.shape == [45, 19])
+        #expect(restored.toArray() == w)
+    }
+
     @Test func multiply_leavesMemoryPastTheOutputUntouched() throws {
         guard CPUFeatures.hasAVX512 else { print("SKIP PackedMatrixTests: no AVX-512"); return }
         // 5 columns in a 32-wide panel: masked stores must not write the 27 padding columns.

@@ -4,7 +4,9 @@ import Tensor
 /// An `nn.Linear`: weight [outFeatures, inFeatures], bias [outFeatures], bound from
 /// `<prefix>.weight` / `<prefix>.bias`.
 struct LinearWeights: @unchecked Sendable {
-    let weight: Tensor  // [out, in]
+    /// [out, in] in fp32, kept only for the BLAS path: once packed, the packed copy is the only one
+    /// (for F16/BF16 checkpoints the converted fp32 copy would otherwise double the resident weights).
+    let weight: Tensor?
     let bias: Tensor    // [out]
     let inFeatures: Int
     let outFeatures: Int
@@ -17,12 +19,13 @@ struct LinearWeights: @unchecked Sendable {
     /// VNNI GEMM (`precision == .int8`) where the CPU has it.
     init(prefix: String, inFeatures: Int, outFeatures: Int, weights: WeightStore, pack: Bool = true,
          precision: EngineOptions.Precision = .fp32) throws {
-        weight = try weights.tensor("\(prefix).weight", shape: [outFeatures, inFeatures])
+        let weight = try weights.tensor("\(prefix).weight", shape: [outFeatures, inFeatures])
         bias = try weights.tensor("\(prefix).bias", shape: [outFeatures])
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         (packed, quantized) = pack ? Self.pack(weight, outFeatures: outFeatures, inFeatures: inFeatures, precision: precision)
             : (nil, nil)
+        self.weight = packed == nil && quantized == nil ? weight : nil
     }
 
     private static func pack(
@@ -40,17 +43,27 @@ struct LinearWeights: @unchecked Sendable {
         let inFeatures = parts[0].inFeatures
         precondition(parts.allSatisfy { $0.inFeatures == inFeatures }, "fused linears must share inFeatures")
         let outFeatures = parts.map(\.outFeatures).reduce(0, +)
-        weight = Tensor(zeros: [outFeatures, inFeatures])
+        let weight = Tensor(zeros: [outFeatures, inFeatures])
         bias = Tensor(zeros: [outFeatures])
         var row = 0
         for part in parts {
-            (weight.pointer + row * inFeatures).update(from: part.weight.pointer, count: part.weight.count)
+            let partWeight = part.unpackedWeight
+            (weight.pointer + row * inFeatures).update(from: partWeight.pointer, count: partWeight.count)
             (bias.pointer + row).update(from: part.bias.pointer, count: part.outFeatures)
             row += part.outFeatures
         }
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         (packed, quantized) = Self.pack(weight, outFeatures: outFeatures, inFeatures: inFeatures, precision: precision)
+        self.weight = packed == nil && quantized == nil ? weight : nil
+    }
+
+    /// The fp32 weight: kept when not packed (the BLAS path), else rebuilt from the fp32 packing
+    /// (fusing linears that were packed on their own, as DeBERTa's Q/K/V).
+    private var unpackedWeight: Tensor {
+        if let weight { return weight }
+        if let packed { return packed.unpacked() }
+        preconditionFailure("LinearWeights: int8 linears cannot be fused after quantization; bind the parts with pack: false")
     }
 
     /// Floats of scratch `forward` needs for `rows` rows (int8 activations; 0 in fp32).
@@ -60,7 +73,8 @@ struct LinearWeights: @unchecked Sendable {
     @inline(__always)
     func forward(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int = 1,
                  scratch: UnsafeMutablePointer<Float>? = nil) {
-        if let quantized, let scratch {
+        if let quantized {
+            guard let scratch else { preconditionFailure("LinearWeights: int8 forward needs activation scratch") }
             quantized.multiply(x, rows: rows, bias: bias.pointer, into: y, scratch: scratch, threads: threads)
             return
         }
@@ -68,7 +82,7 @@ struct LinearWeights: @unchecked Sendable {
             packed.multiply(x, rows: rows, bias: bias.pointer, into: y, threads: threads)
             return
         }
-        BLAS.linear(x, rows: rows, inFeatures: inFeatures, weight: weight.pointer, outFeatures: outFeatures, into: y)
+        BLAS.linear(x, rows: rows, inFeatures: inFeatures, weight: unpackedWeight.pointer, outFeatures: outFeatures, into: y)
         Kernels.addBias(y, rows: rows, cols: outFeatures, bias: bias.pointer)
     }
 
@@ -76,7 +90,8 @@ struct LinearWeights: @unchecked Sendable {
     @inline(__always)
     func forwardAccumulating(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int = 1,
                              scratch: UnsafeMutablePointer<Float>? = nil) {
-        if let quantized, let scratch {
+        if let quantized {
+            guard let scratch else { preconditionFailure("LinearWeights: int8 forward needs activation scratch") }
             quantized.multiply(x, rows: rows, bias: bias.pointer, into: y, accumulate: true, scratch: scratch, threads: threads)
             return
         }
@@ -85,7 +100,7 @@ struct LinearWeights: @unchecked Sendable {
             return
         }
         Kernels.addBias(y, rows: rows, cols: outFeatures, bias: bias.pointer)
-        BLAS.linear(x, rows: rows, inFeatures: inFeatures, weight: weight.pointer, outFeatures: outFeatures,
+        BLAS.linear(x, rows: rows, inFeatures: inFeatures, weight: unpackedWeight.pointer, outFeatures: outFeatures,
                     into: y, accumulate: true)
     }
 }
