@@ -22,9 +22,12 @@ let package = Package(
         .target(name: "CEpoll"),
         .systemLibrary(name: "CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // AVX-512 kernels (packed-weight SGEMM, fused attention, GELU, LayerNorm), enabled per function
+        // with target attributes and used only after a runtime CPU check.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         // Numerics and model loading.
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "ModelIO", dependencies: ["Tensor"]),
         .target(name: "Tokenizers"),
         .target(name: "Architectures", dependencies: ["Tensor", "ModelIO", "Tokenizers"]),
