@@ -1,3 +1,4 @@
+import Architectures
 import Foundation
 import GuardService
 import HTTPServer
@@ -33,6 +34,12 @@ struct ServeSettings {
         scoring = ScoringConfiguration()
         scoring.threads = try env.int(command.threads, "RAMPART_THREADS") ?? ProcessInfo.processInfo.activeProcessorCount
         guard (1 ... 256).contains(scoring.threads) else { throw ConfigurationError("threads must be within 1...256") }
+        if let raw = env.string(command.precision?.rawValue, "RAMPART_PRECISION") {
+            guard let precision = EngineOptions.Precision(rawValue: raw) else {
+                throw ConfigurationError("precision \(raw) is not one of fp32, int8")
+            }
+            scoring.precision = precision
+        }
         scoring.threshold = try env.double(command.threshold, "RAMPART_THRESHOLD")
         if let threshold = scoring.threshold, !(0 ... 1).contains(threshold) {
             throw ConfigurationError("threshold \(threshold) is outside [0, 1]")
@@ -75,7 +82,7 @@ struct ServeSettings {
         logger.notice("configuration", metadata: [
             "model": "\(modelDirectory.path)",
             "host": "\(http.host)", "port": "\(http.port)",
-            "threads": "\(scoring.threads)",
+            "threads": "\(scoring.threads)", "precision": "\(scoring.precision.rawValue)",
             "threshold": "\(scoring.threshold.map { "\($0)" } ?? "model default")",
             "long_input": "\(scoring.longInputPolicy.rawValue)",
             "max_length": "\(scoring.maxLength.map { "\($0)" } ?? "model default")",
