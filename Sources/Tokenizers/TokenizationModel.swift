@@ -13,6 +13,7 @@ func makeModel(_ json: JSONComponent) throws -> any TokenizationModel {
     switch type {
     case "WordPiece": return try WordPieceModel(json)
     case "Unigram": return try UnigramModel(json)
+    case "BPE": return try BPEModel(json)
     default: throw json.unsupported(type.isEmpty ? "(none)" : type)
     }
 }

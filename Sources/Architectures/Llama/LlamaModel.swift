@@ -1,0 +1,86 @@
+import Foundation
+import ModelIO
+import Tensor
+
+/// A Llama-family causal LM (`LlamaForCausalLM`: SmolLM2, TinyLlama, Llama 2/3 without rope scaling)
+/// running a ragged batch of sequences through shared weights with a per-sequence KV cache.
+///
+/// Not thread-safe: one owner (the generation worker) calls `forward`; scratch buffers are reused.
+public final class LlamaModel: @unchecked Sendable {
+    public let config: LlamaConfig
+    public var vocabularySize: Int { config.vocabularySize }
+    let weights: LlamaWeights
+    let options: EngineOptions
+    /// Keeps the GGUF mapping (and its metadata, e.g. the tokenizer) alive; nil for safetensors.
+    public let gguf: GGUFFile?
+    let scratch = LlamaScratch()
+
+    init(config: LlamaConfig, weights: LlamaWeights, options: EngineOptions, gguf: GGUFFile?) {
+        self.config = config
+        self.weights = weights
+        self.options = options
+        self.gguf = gguf
+    }
+
+    /// Loads a GGUF `llama` checkpoint; quantized projections stay quantized in memory (mmap).
+    public static func load(gguf url: URL, options: EngineOptions = EngineOptions()) throws -> LlamaModel {
+        BLAS.setThreadCount(options.blasThreadCount)
+        let file = try GGUFFile(url: url)
+        let config = try LlamaConfig(gguf: file)
+        return LlamaModel(config: config, weights: try LlamaWeights(gguf: file, config: config), options: options, gguf: file)
+    }
+
+    /// Loads a Hugging Face directory (config.json + model.safetensors or a sharded index).
+    public static func load(directory: URL, options: EngineOptions = EngineOptions()) throws -> LlamaModel {
+        BLAS.setThreadCount(options.blasThreadCount)
+        let config = try LlamaConfig(configJSON: directory.appendingPathComponent("config.json"))
+        let store = try WeightStore(directory: directory, zeroCopy: options.zeroCopyWeights)
+        return LlamaModel(config: config, weights: try LlamaWeights(store: store, config: config), options: options, gguf: nil)
+    }
+
+    /// A cache for `sequences` sequences of up to `capacity` positions each.
+    public func makeCache(sequences: Int, capacity: Int) -> KVCache {
+        KVCache(layers: config.layerCount, sequences: sequences, capacity: capacity, keyValueDim: config.keyValueDim)
+    }
+
+    /// The input embeddings of `tokens`, [tokens.count · hidden] (to build soft prompts from).
+    public func embed(_ tokens: [Int32]) throws -> [Float] {
+        try validate(tokens)
+        var out = [Float](repeating: 0, count: tokens.count * config.hiddenSize)
+        out.withUnsafeMutableBufferPointer { buffer in
+            for (i, t) in tokens.enumerated() {
+                weights.embedding.dequantizeRow(Int(t), into: buffer.baseAddress! + i * config.hiddenSize)
+            }
+        }
+        return out
+    }
+
+    /// Appends `tokens[s]` to sequence s of `cache` (ragged; an empty list leaves it untouched) and returns
+    /// the logits of each sequence's last position, [sequences, vocab] flattened. A sequence given no tokens
+    /// gets a row of zeros.
+    public func forward(_ tokens: [[Int32]], cache: KVCache) throws -> [Float] {
+        let inputs = try tokens.map { try embed($0) }
+        return try run(inputs, cache: cache, allPositions: false).flatMap { $0 }
+    }
+
+    /// Like `forward` but returns logits for every appended position: per sequence, [count, vocab] flattened.
+    public func forwardAll(_ tokens: [[Int32]], cache: KVCache) throws -> [[Float]] {
+        let inputs = try tokens.map { try embed($0) }
+        return try run(inputs, cache: cache, allPositions: true)
+    }
+
+    /// Appends input embeddings (soft prompts; per sequence [count · hidden]) instead of token ids and returns
+    /// last-position logits [sequences, vocab] flattened (or every position's when `allPositions`, per sequence).
+    public func forward(embeddings: [[Float]], cache: KVCache, allPositions: Bool = false) throws -> [[Float]] {
+        for (s, e) in embeddings.enumerated() where e.count % config.hiddenSize != 0 {
+            throw ArchitecturesError.invalidBatch("sequence \(s): \(e.count) embedding values is not a multiple of hidden size \(config.hiddenSize)")
+        }
+        return try run(embeddings, cache: cache, allPositions: allPositions)
+    }
+
+    private func validate(_ tokens: [Int32]) throws {
+        if let bad = tokens.first(where: { $0 < 0 || Int($0) >= config.vocabularySize }) {
+            throw ArchitecturesError.invalidBatch("token id \(bad) is outside the vocabulary (0..<\(config.vocabularySize))")
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import ModelIO
+import Tensor
+import Testing
+
+/// Models/fixtures/llama/gguf_types.gguf, written by make_llama_fixtures.py with gguf's GGUFWriter;
+/// expected values from gguf.quants.dequantize.
+enum GGUFFixture {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Models/fixtures/llama")
+    static let file = directory.appendingPathComponent("gguf_types.gguf")
+
+    struct Expected: Decodable { var type: String; var shape: [Int]; var values: [Float] }
+
+    static func expected() throws -> [String: Expected] {
+        try JSONDecoder().decode([String: Expected].self, from: Data(contentsOf: directory.appendingPathComponent("gguf_types.json")))
+    }
+
+    /// Writes `bytes` to a temporary file and returns its URL.
+    static func temporary(_ bytes: [UInt8]) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-gguf-\(UUID().uuidString).gguf")
+        try Data(bytes).write(to: url)
+        return url
+    }
+}
+
+@Test func gguf_readsEveryMetadataType() throws {
+    let file = try GGUFFile(url: GGUFFixture.file)
+    #expect(file.version == 3)
+    #expect(file.alignment == 32)
+    #expect(file.metadata["general.architecture"] == .string("test"))
+    #expect(file.metadata["t.u8"] == .uint8(200))
+    #expect(file.metadata["t.i8"] == .int8(-100))
+    #expect(file.metadata["t.u16"] == .uint16(60000))
+    #expect(file.metadata["t.i16"] == .int16(-30000))
+    #expect(file.metadata["t.u32"] == .uint32(4_000_000_000))
+    #expect(file.metadata["t.i32"] == .int32(-2_000_000_000))
+    #expect(file.metadata["t.f32"] == .float32(1.5))
+    #expect(file.metadata["t.u64"] == .uint64(1 << 40))
+    #expect(file.metadata["t.i64"] == .int64(-(1 << 40)))
+    #expect(file.metadata["t.f64"] == .float64(0.125))
+    #expect(file.metadata["t.bool"] == .bool(true))
+    #expect(try file.string("t.str") == "héllo ✓")
+    #expect(try file.ints("t.arr") == [1, 2, 3])
+    #expect(try file.strings("t.strs") == ["a", "bc", ""])
+    #expect(throws: ModelIOError.self) { try file.int("t.str") }
+}
+
+@Test func gguf_dequantizesLikeGGUFPython() throws {
+    let file = try GGUFFile(url: GGUFFixture.file)
+    let expected = try GGUFFixture.expected()
+    #expect(expected.count == 5)
+    for (name, want) in expected {
+        let info = try #require(file.info(name))
+        #expect(info.type.description == want.type)
+        let tensor = try file.dequantized(name)
+        #expect(tensor.shape == want.shape)
+        let error = ReferenceKernels.maxAbsoluteError(tensor.toArray(), want.values)
+        #expect(error <= 1e-6, "\(name): max error \(error)")
+    }
+}
+
+@Test func gguf_rejectsBadMagicVersionAndTruncation() throws {
+    let good = try [UInt8](Data(contentsOf: GGUFFixture.file))
+    var badMagic = good; badMagic[0] = UInt8(ascii: "X")
+    var badVersion = good; badVersion[4] = 9
+    let truncatedHeader = Array(good.prefix(40))
+    let truncatedData = Array(good.dropLast(100))
+    for (bytes, fragment) in [(badMagic, "bad magic"), (badVersion, "version 9"),
+                              (truncatedHeader, "truncated"), (truncatedData, "truncated")] {
+        let url = try GGUFFixture.temporary(bytes)
+        defer { try? FileManager.default.removeItem(at: url) }
+        do {
+            _ = try GGUFFile(url: url)
+            Issue.record("expected an error containing '\(fragment)'")
+        } catch let error as ModelIOError {
+            #expect(error.description.contains(fragment), "\(error)")
+            #expect(error.description.contains(url.path))
+        }
+    }
+}
+
+@Test func gguf_unknownTensorTypeNamesTensor() throws {
+    // Rewrite w.f32's type (u32 after its dims) to Q6_K = 14.
+    var bytes = try [UInt8](Data(contentsOf: GGUFFixture.file))
+    let name = Array("w.f32".utf8)
+    let at = try #require((0..<(bytes.count - name.count)).first { Array(bytes[$0..<($0 + name.count)]) == name })
+    let typeOffset = at + name.count + 4 + 2 * 8  // rank u32, two u64 dims
+    #expect(bytes[typeOffset] == 0)
+    bytes[typeOffset] = 14
+    let url = try GGUFFixture.temporary(bytes)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let file = try GGUFFile(url: url)
+    #expect(throws: ModelIOError.unsupportedGGMLType(file: url.path, tensor: "w.f32", type: "Q6_K")) {
+        try file.dequantized("w.f32")
+    }
+}

@@ -1,0 +1,70 @@
+import Tensor
+import Testing
+
+/// Builds random rows in a block format with a seeded generator (bytes are arbitrary; scales kept finite).
+private func randomMatrix(_ format: QuantizedFormat, rows: Int, columns: Int, seed: UInt64) -> ([UInt8], QuantizedFormat) {
+    var generator = SeededGenerator(seed: seed)
+    var bytes = (0..<(rows * format.rowBytes(columns: columns))).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    if format != .f32 && format != .f16 {
+        // Overwrite each block's fp16 scale (and Q4_1 min) with a small finite value.
+        let blocks = rows * columns / 32
+        for b in 0..<blocks {
+            let base = b * format.bytesPerBlock
+            for field in 0..<(format == .q4_1 ? 2 : 1) {
+                let value = Float16(Float.random(in: -0.1...0.1, using: &generator))
+                bytes[base + 2 * field] = UInt8(value.bitPattern & 0xFF)
+                bytes[base + 2 * field + 1] = UInt8(value.bitPattern >> 8)
+            }
+        }
+    } else if format == .f16 {
+        for i in 0..<(rows * columns) {
+            let value = Float16(Float.random(in: -1...1, using: &generator))
+            bytes[2 * i] = UInt8(value.bitPattern & 0xFF); bytes[2 * i + 1] = UInt8(value.bitPattern >> 8)
+        }
+    } else {
+        for i in 0..<(rows * columns) {
+            let bits = Float.random(in: -1...1, using: &generator).bitPattern
+            for j in 0..<4 { bytes[4 * i + j] = UInt8((bits >> (8 * UInt32(j))) & 0xFF) }
+        }
+    }
+    return (bytes, format)
+}
+
+@Test(arguments: QuantizedFormat.allCases)
+func quantizedMatVec_matchesDequantizedReference(format: QuantizedFormat) throws {
+    let rows = 70, columns = 96
+    var generator = SeededGenerator(seed: 3)
+    let (bytes, _) = randomMatrix(format, rows: rows, columns: columns, seed: 11)
+    try bytes.withUnsafeBytes { raw in
+        let matrix = QuantizedMatrix(format: format, rows: rows, columns: columns, data: raw.baseAddress!, owner: nil)
+        let weights = matrix.dequantized().toArray()  // [rows, columns], the naive reference path
+        for vectors in [1, 2, 3, 6] {
+            let x = (0..<(vectors * columns)).map { _ in Float.random(in: -1...1, using: &generator) }
+            let expected = ReferenceKernels.matmul(x, weights, m: vectors, n: rows, k: columns, transposeB: true)
+            var y = [Float](repeating: .nan, count: vectors * rows)
+            for threads in [1, 2] {
+                x.withUnsafeBufferPointer { xp in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        matrix.linear(xp.baseAddress!, vectors: vectors, into: yp.baseAddress!, scratch: ScratchBuffer(), threads: threads)
+                    }
+                }
+                let error = ReferenceKernels.normalisedError(y, expected)
+                #expect(error < 1e-5, "\(format) vectors \(vectors) threads \(threads): error \(error)")
+            }
+        }
+    }
+}
+
+@Test func quantizedFormat_q4_1DecodesNibblesLowFirst() {
+    // d = 1, m = -8: x[j] = lo(qs[j]) - 8, x[j+16] = hi(qs[j]) - 8 (ggml dequantize_row_q4_1).
+    var block = [UInt8](repeating: 0, count: 20)
+    let one = Float16(1).bitPattern, minus8 = Float16(-8).bitPattern
+    block[0] = UInt8(one & 0xFF); block[1] = UInt8(one >> 8)
+    block[2] = UInt8(minus8 & 0xFF); block[3] = UInt8(minus8 >> 8)
+    for j in 0..<16 { block[4 + j] = UInt8(j) | UInt8(15 - j) << 4 }
+    var out = [Float](repeating: 0, count: 32)
+    block.withUnsafeBytes { raw in
+        out.withUnsafeMutableBufferPointer { QuantizedFormat.q4_1.dequantizeRow(raw.baseAddress!, columns: 32, into: $0.baseAddress!) }
+    }
+    #expect(out[0] == -8 && out[15] == 7 && out[16] == 7 && out[31] == -8)
+}
