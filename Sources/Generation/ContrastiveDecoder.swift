@@ -94,7 +94,8 @@ public struct ContrastiveDecoder: @unchecked Sendable {
         return Self.contrast(try branches.prefill(cache), branches: 2, alpha: alpha)
     }
 
-    static func alpha(of mode: Mode) throws(GenerationError) -> Float {
+    /// The α of `mode` (0 for plain); throws `invalidInput` outside [0, 4].
+    public static func alpha(of mode: Mode) throws(GenerationError) -> Float {
         guard case let .contrastive(alpha) = mode else { return 0 }
         guard alpha.isFinite, alpha >= 0, alpha <= 4 else { throw .invalidInput("acd.alpha must be in [0, 4], got \(alpha)") }
         return alpha
