@@ -69,6 +69,6 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Architectures"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Architectures", "ModelIO", "Tokenizers"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "GuardServiceTests", dependencies: ["GuardService", "HTTPServer", "Scoring"]),
+        .testTarget(name: "GuardServiceTests", dependencies: ["GuardService", "HTTPServer", "Scoring", "Generation", "Architectures"]),
     ]
 )

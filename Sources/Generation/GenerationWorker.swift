@@ -46,7 +46,7 @@ public final class GenerationWorker: Sendable {
     /// Whether `generate` can apply soft prompts (loaded at startup).
     public let usesSoftPrompts: Bool
     // The decoder is only touched on the worker thread once `start()` has run.
-    private nonisolated(unsafe) let decoder: ContrastiveDecoder
+    private let decoder: ContrastiveDecoder
     private let state = Mutex(State())
     private let available = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
