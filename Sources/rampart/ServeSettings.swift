@@ -13,6 +13,8 @@ struct ServeSettings {
     var service: ServiceConfiguration
     var shutdownGrace: Duration
     var logLevel: Logger.Level
+    /// nil unless `--causal-model` is given.
+    var causal: CausalSettings?
 
     init(_ command: ServeCommand, environment env: Environment) throws {
         modelDirectory = try DefaultModel.resolve(env.string(command.model, "RAMPART_MODEL"))
@@ -75,6 +77,7 @@ struct ServeSettings {
             throw ConfigurationError("log level \(level) is not one of trace, debug, info, notice, warning, error, critical")
         }
         self.logLevel = logLevel
+        causal = try CausalSettings(command, environment: env)
     }
 
     /// Logs the effective configuration at start-up; API keys appear only as a count.
@@ -95,6 +98,7 @@ struct ServeSettings {
             "api_keys": "\(service.apiKeys.isEmpty ? "off" : "\(service.apiKeys.count) key(s) [redacted]")",
             "cors_origins": "\(service.corsAllowedOrigins.isEmpty ? "off" : service.corsAllowedOrigins.joined(separator: ","))",
             "log_bodies": "\(service.logsRequestBodies)",
+            "causal_model": "\(causal?.model.path ?? "off")",
         ])
     }
 
