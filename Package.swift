@@ -1,6 +1,6 @@
 // swift-tools-version:6.2
 // Rampart: a safety-guard inference server. Layering (see README "Architecture"):
-// rampart → GuardService → {HTTPServer, Scoring} ; Scoring → Architectures → {Tokenizers, ModelIO} → Tensor → COpenBLAS
+// rampart → GuardService → {HTTPServer, Scoring, Generation}; Generation → Architectures ; Scoring → Architectures → {Tokenizers, ModelIO} → Tensor → COpenBLAS
 import PackageDescription
 
 let package = Package(
@@ -22,9 +22,12 @@ let package = Package(
         .target(name: "CEpoll"),
         .systemLibrary(name: "CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // AVX-512 kernels (packed-weight SGEMM, fused attention, GELU, LayerNorm), enabled per function
+        // with target attributes and used only after a runtime CPU check.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         // Numerics and model loading.
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "ModelIO", dependencies: ["Tensor"]),
         .target(name: "Tokenizers"),
         .target(name: "Architectures", dependencies: ["Tensor", "ModelIO", "Tokenizers"]),
@@ -35,18 +38,24 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        // Causal-LM generation and adversarial contrastive decoding (arXiv 2406.16743).
+        .target(name: "Generation", dependencies: [
+            "Architectures", "Tokenizers", "Tensor", "ModelIO",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
         .target(name: "HTTPServer", dependencies: [
             "CEpoll", "CNghttp2", "CZlib",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "GuardService", dependencies: [
-            "HTTPServer", "Scoring",
+            "HTTPServer", "Scoring", "Generation",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "rampart", dependencies: [
-            "GuardService", "Scoring", "Architectures", "ModelIO", "Tensor",
+            "GuardService", "Scoring", "Generation", "Architectures", "ModelIO", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -61,7 +70,8 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "ArchitecturesTests", dependencies: ["Architectures", "ModelIO", "Tokenizers", "Tensor"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Architectures"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Architectures", "ModelIO", "Tokenizers"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "GuardServiceTests", dependencies: ["GuardService", "HTTPServer", "Scoring"]),
+        .testTarget(name: "GuardServiceTests", dependencies: ["GuardService", "HTTPServer", "Scoring", "Generation", "Architectures"]),
     ]
 )

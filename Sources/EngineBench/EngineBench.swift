@@ -30,6 +30,15 @@ struct EngineBench: ParsableCommand {
     @Option(help: "OpenBLAS threads (and the peers' intra-op threads).")
     var threads = 2
 
+    @Flag(help: "Also time the int8 engine (EngineOptions.precision = .int8) and compare it with fp32.")
+    var int8 = false
+
+    @Option(help: "Golden JSONL (input_ids, token_type_ids, p_unsafe) of the classifier in --classifier: check fp32 and int8 P(unsafe) instead of benchmarking.")
+    var golden: String?
+
+    @Option(help: "Guard classifier directory for --golden.")
+    var classifier = "Models/rampart-guard-minilm"
+
     @Flag(help: "Skip the PyTorch / ONNX Runtime peers.")
     var noPeers = false
 
@@ -52,8 +61,24 @@ struct EngineBench: ParsableCommand {
     }
 
     func run() throws {
+        if let golden {
+            try GoldenCheck(model: URL(fileURLWithPath: classifier), golden: URL(fileURLWithPath: golden), threads: threads).run()
+            return
+        }
         let shapes = parse(batches).flatMap { b in parse(lengths).map { BenchShape(batch: b, length: $0) } }
-        let encoder = try BertModel.load(at: URL(fileURLWithPath: model), options: EngineOptions(blasThreadCount: threads))
+        let clock = ContinuousClock()
+        var encoder: BertModel?
+        let loadTime = try clock.measure {
+            encoder = try BertModel.load(at: URL(fileURLWithPath: model), options: EngineOptions(blasThreadCount: threads))
+        }
+        var quantized: BertModel?
+        let loadTimeInt8 = try clock.measure {
+            if int8 {
+                quantized = try BertModel.load(at: URL(fileURLWithPath: model), options: EngineOptions(blasThreadCount: threads, precision: .int8))
+            }
+        }
+        guard let encoder else { return }
+        print("model load (mmap, bind, pack): fp32 \(loadTime)" + (int8 ? ", int8 \(loadTimeInt8)" : ""))
         let config = encoder.config
         let startLoad = Self.loadAverage()
         print("Rampart EngineBench: \(model) (hidden \(config.hiddenSize), \(config.numHiddenLayers) layers), " +
@@ -61,6 +86,7 @@ struct EngineBench: ParsableCommand {
 
         var generator = SplitMix64(seed: 20_240_601)
         var measured: [BenchShape: (timing: Timing, pooled: [Float])] = [:]
+        var measuredInt8: [BenchShape: (timing: Timing, pooled: [Float])] = [:]
         var inputs: [BenchShape: [[Int32]]] = [:]
         for shape in shapes {
             let ids = (0..<shape.batch).map { _ in shape.tokenIds(vocabSize: config.vocabSize, using: &generator) }
@@ -70,6 +96,13 @@ struct EngineBench: ParsableCommand {
             let timing = try Timing.measure(runs: runs, warmup: warmup) { pooled = try encoder.meanPooledEmbeddings(batch) }
             measured[shape] = (timing, pooled)
             print(String(format: "  rampart %dx%d: %.2f ms (cpu %.2f ms)", shape.batch, shape.length, timing.medianMs, timing.cpuMs))
+            if let quantized {
+                var pooledInt8: [Float] = []
+                let timingInt8 = try Timing.measure(runs: runs, warmup: warmup) { pooledInt8 = try quantized.meanPooledEmbeddings(batch) }
+                measuredInt8[shape] = (timingInt8, pooledInt8)
+                print(String(format: "  rampart int8 %dx%d: %.2f ms (cpu %.2f ms)", shape.batch, shape.length,
+                             timingInt8.medianMs, timingInt8.cpuMs))
+            }
         }
 
         var peers = PeerResults()
@@ -81,7 +114,9 @@ struct EngineBench: ParsableCommand {
                 print("peers failed: \(error) (install Models/bench/requirements.txt, or pass --no-peers)")
             }
         }
-        print(BenchTable(shapes: shapes, measured: measured, peers: peers, config: config).render())
+        let table = BenchTable(shapes: shapes, measured: measured, measuredInt8: measuredInt8, peers: peers, config: config)
+        print(table.render())
+        print(table.renderTargets())
         print("load average at start: \(startLoad); at end: \(Self.loadAverage())")
     }
 

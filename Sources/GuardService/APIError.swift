@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import HTTPServer
 import Scoring
 
@@ -68,6 +69,8 @@ public struct APIError: Error, Sendable, Equatable {
             return error
         case let error as ScoringError:
             return from(error)
+        case let error as GenerationError:
+            return from(error)
         default:
             return internalError
         }
@@ -87,6 +90,32 @@ public struct APIError: Error, Sendable, Equatable {
         case .unavailable, .cancelled:
             return APIError(status: .serviceUnavailable, type: "server_error", code: "unavailable",
                             message: "the scorer is shutting down", headers: [("Retry-After", "1")])
+        case .invalidModel, .inferenceFailed:
+            return internalError
+        }
+    }
+
+    /// 400, not 422: the request is well-formed and its values are valid; it asks for a capability this server was
+    /// started without (`--causal-model`), which no change to the values can fix.
+    static func notConfigured(code: String) -> APIError {
+        APIError(status: .badRequest, type: "invalid_request_error", code: code,
+                 message: "this server has no causal model; start it with --causal-model to use generation and ACD")
+    }
+
+    static func from(_ error: GenerationError) -> APIError {
+        switch error {
+        case let .invalidInput(reason):
+            return unprocessable(reason)
+        case let .overloaded(seconds):
+            return APIError(status: .tooManyRequests, type: "rate_limit_error", code: "overloaded",
+                            message: "the generation queue is full; retry after \(seconds) s",
+                            headers: [("Retry-After", "\(seconds)")])
+        case .timedOut:
+            return APIError(status: .serviceUnavailable, type: "server_error", code: "timeout",
+                            message: "generation did not finish within the request timeout", headers: [("Retry-After", "1")])
+        case .unavailable, .cancelled:
+            return APIError(status: .serviceUnavailable, type: "server_error", code: "unavailable",
+                            message: "the generator is shutting down", headers: [("Retry-After", "1")])
         case .invalidModel, .inferenceFailed:
             return internalError
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import HTTPServer
 import Logging
 import Metrics
@@ -11,13 +12,15 @@ import Synchronization
 /// The server starts answering before the model is loaded: `/health` is live at once, `/ready` and the scoring
 /// routes answer 503 until `attach(_:)` hands over a warmed-up scorer.
 public final class GuardService: HTTPHandler {
-    private let configuration: ServiceConfiguration
+    let configuration: ServiceConfiguration
     private let registry: PrometheusCollectorRegistry
-    private let metrics: ServiceMetrics
-    private let logger: Logger
+    let metrics: ServiceMetrics
+    let logger: Logger
     private let authenticator: APIKeyAuthenticator
     private let cors: CORSPolicy
     private let scorerSlot = Mutex<GuardScorer?>(nil)
+    /// The causal model for /v1/generate and ACD evidence; nil unless the server was started with one.
+    let generatorSlot = Mutex<GeneratorAttachment?>(nil)
 
     /// - Parameters:
     ///   - registry: the Prometheus registry that `/metrics` exposes.
@@ -35,6 +38,11 @@ public final class GuardService: HTTPHandler {
     /// Hands over a loaded, warmed-up scorer: the service is ready from now on.
     public func attach(_ scorer: GuardScorer) {
         scorerSlot.withLock { $0 = scorer }
+    }
+
+    /// Hands over the causal-LM worker: enables `/v1/generate` and `"acd": true` on `/v1/score`.
+    public func attach(generator: GenerationWorker, decision: ACDDecision = .classifier) {
+        generatorSlot.withLock { $0 = GeneratorAttachment(worker: generator, decision: decision) }
     }
 
     public var isReady: Bool { scorerSlot.withLock { $0 != nil } }
@@ -108,6 +116,8 @@ public final class GuardService: HTTPHandler {
             withScorer(finish) { scorer in handleScore(request, context: context, scorer: scorer, finish: finish) }
         case .moderations:
             withScorer(finish) { scorer in handleModeration(request, context: context, scorer: scorer, finish: finish) }
+        case .generate:
+            handleGenerate(request, context: context, respond: respond, finish: finish)
         }
     }
 
@@ -128,6 +138,12 @@ public final class GuardService: HTTPHandler {
             let decoded = try JSONBody.decode(ScoreRequest.self, from: request)
             (inputs, isBatch) = try decoded.scoreInputs()
             threshold = decoded.threshold
+            if decoded.acd == true {
+                let generator = try requireGenerator(code: "acd_not_configured")
+                handleScoreWithEvidence(inputs, isBatch: isBatch, threshold: threshold, context: context, scorer: scorer,
+                                        generator: generator, finish: finish)
+                return
+            }
         } catch {
             finish(error.response(), nil)
             return
@@ -175,7 +191,7 @@ public final class GuardService: HTTPHandler {
         }
     }
 
-    private func logFailure(_ error: ScoringError) {
+    func logFailure(_ error: ScoringError) {
         switch error {
         case .invalidInput, .cancelled: break
         default: logger.warning("scoring failed", metadata: ["error": "\(error)"])

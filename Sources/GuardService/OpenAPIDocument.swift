@@ -32,7 +32,44 @@ enum OpenAPIDocument {
               "prompt": {"type": "string"},
               "response": {"type": "string"},
               "inputs": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/ScorePair"}},
-              "threshold": {"type": "number", "minimum": 0, "maximum": 1, "description": "Overrides the flag threshold for this request."}
+              "threshold": {"type": "number", "minimum": 0, "maximum": 1, "description": "Overrides the flag threshold for this request."},
+              "acd": {"type": "boolean", "description": "Add adversarial-contrastive-decoding evidence per result (needs --causal-model; 400 acd_not_configured otherwise)."}
+            }
+          },
+          "ACDScore": {
+            "type": "object",
+            "required": ["evidence", "probability", "combined", "decision"],
+            "properties": {
+              "evidence": {"type": ["number", "null"], "description": "Mean per-token log-likelihood of the response under the adversarial minus the safeguarding system prompt (nats); null for prompt-only inputs."},
+              "probability": {"type": ["number", "null"], "description": "Calibrated P(harmful) from evidence."},
+              "combined": {"type": "number", "description": "Decision score under --acd-decision (classifier, max or mean)."},
+              "decision": {"type": "string", "enum": ["classifier", "max", "mean"]},
+              "reason": {"type": "string"}
+            }
+          },
+          "GenerateRequest": {
+            "type": "object",
+            "required": ["prompt"],
+            "properties": {
+              "prompt": {"type": "string", "minLength": 1},
+              "max_tokens": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 128},
+              "temperature": {"type": "number", "minimum": 0, "maximum": 10, "default": 0, "description": "0 is greedy."},
+              "top_p": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 1},
+              "seed": {"type": "integer", "minimum": 0, "default": 0},
+              "acd": {"oneOf": [{"type": "boolean"}, {"type": "object", "properties": {"alpha": {"type": "number", "minimum": 0, "maximum": 4}}}], "description": "Adversarial contrastive decoding; on (server default alpha) unless false."},
+              "stream": {"type": "boolean", "default": false, "description": "Server-Sent Events: data: {token, text, id} per token, a final data: {finish_reason, ...}, then data: [DONE]."}
+            }
+          },
+          "GenerateResponse": {
+            "type": "object",
+            "required": ["text", "tokens", "finish_reason", "model", "acd", "usage"],
+            "properties": {
+              "text": {"type": "string"},
+              "tokens": {"type": "integer"},
+              "finish_reason": {"type": "string", "enum": ["stop", "length"]},
+              "model": {"type": "string"},
+              "acd": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {"alpha": {"type": "number"}, "soft_prompts": {"type": "boolean"}}}]},
+              "usage": {"type": "object", "properties": {"prompt_tokens": {"type": "integer"}, "completion_tokens": {"type": "integer"}}}
             }
           },
           "ScoreResult": {
@@ -47,7 +84,8 @@ enum OpenAPIDocument {
               "windows": {"type": "integer"},
               "labels": {"type": "object", "additionalProperties": {"type": "number"}},
               "degraded": {"type": "boolean", "description": "True when the model failed and the failure policy decided."},
-              "model": {"type": "string"}
+              "model": {"type": "string"},
+              "acd": {"$ref": "#/components/schemas/ACDScore"}
             }
           },
           "ScoreBatchResponse": {
@@ -101,6 +139,22 @@ enum OpenAPIDocument {
         }
       },
       "paths": {
+        "/v1/generate": {"post": {
+          "summary": "Generate a reply with the causal model, with adversarial contrastive decoding by default (needs --causal-model).",
+          "operationId": "generate",
+          "security": [{}, {"bearer": []}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GenerateRequest"}}}},
+          "responses": {
+            "200": {"description": "The generated text (JSON), or a text/event-stream when stream is true.", "content": {
+              "application/json": {"schema": {"$ref": "#/components/schemas/GenerateResponse"}},
+              "text/event-stream": {"schema": {"type": "string"}}}},
+            "400": {"$ref": "#/components/responses/BadRequest"},
+            "401": {"$ref": "#/components/responses/Unauthorized"},
+            "422": {"$ref": "#/components/responses/Unprocessable"},
+            "429": {"$ref": "#/components/responses/Overloaded"},
+            "503": {"$ref": "#/components/responses/NotReady"}
+          }
+        }},
         "/v1/score": {"post": {
           "summary": "Score a prompt, a prompt/response pair, or a batch of them.",
           "operationId": "score",

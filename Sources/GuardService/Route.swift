@@ -9,6 +9,7 @@ enum Route: String, Sendable, CaseIterable {
     case models = "/v1/models"
     case score = "/v1/score"
     case moderations = "/v1/moderations"
+    case generate = "/v1/generate"
 
     static func match(_ path: String) -> Route? {
         // A trailing slash names the same resource.
@@ -19,7 +20,7 @@ enum Route: String, Sendable, CaseIterable {
     var methods: [HTTPMethod] {
         switch self {
         case .health, .ready, .metrics, .openAPI, .models: return [.get, .head]
-        case .score, .moderations: return [.post]
+        case .score, .moderations, .generate: return [.post]
         }
     }
 
@@ -27,7 +28,7 @@ enum Route: String, Sendable, CaseIterable {
     var requiresAuthentication: Bool {
         switch self {
         case .health, .ready, .metrics, .openAPI: return false
-        case .models, .score, .moderations: return true
+        case .models, .score, .moderations, .generate: return true
         }
     }
 }

@@ -11,6 +11,8 @@ struct ScoreRequest: Decodable, Sendable {
     var response: String?
     var inputs: [Item]?
     var threshold: Double?
+    /// Adds the adversarial-contrastive-decoding evidence (`acd` per result); needs `--causal-model`.
+    var acd: Bool?
 
     /// The inputs to score, and whether the caller used the batch form.
     func scoreInputs() throws(APIError) -> (inputs: [ScoreInput], isBatch: Bool) {
@@ -47,6 +49,8 @@ struct ScoreResultBody: Encodable, Sendable {
     var labels: [String: Double]
     var degraded: Bool
     var model: String?
+    /// Present only when the request asked for `"acd": true`.
+    var acd: ACDScoreBody?
 
     init(_ result: ScoreResult, model: String?) {
         score = result.score

@@ -137,10 +137,7 @@ public final class SafetensorsFile: @unchecked Sendable {
             return tensor
         case .f16:
             let tensor = Tensor(zeros: entry.shape)
-            let out = tensor.pointer
-            for i in 0..<count {
-                out[i] = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-            }
+            if count > 0 { Kernels.convertFloat16(UnsafeRawPointer(raw.baseAddress!), to: tensor.pointer, count: count) }
             return tensor
         case .bf16:
             // bfloat16 is the top half of an IEEE fp32.

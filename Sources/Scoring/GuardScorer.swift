@@ -40,7 +40,7 @@ public final class GuardScorer: Sendable {
             throw ScoringError.invalidModel(file: tokenizerURL.path, reason: "missing (a guard model directory needs tokenizer.json)")
         }
         let tokenizer = try Tokenizer(contentsOf: tokenizerURL)
-        let classifier = try ModelLoader.loadClassifier(at: modelDirectory, options: EngineOptions(blasThreadCount: configuration.threads))
+        let classifier = try ModelLoader.loadClassifier(at: modelDirectory, options: EngineOptions(blasThreadCount: configuration.threads, precision: configuration.precision))
 
         let maxLength = min(configuration.maxLength ?? settings.maxLength ?? 512, classifier.maxPositions)
         let threshold = configuration.threshold ?? settings.threshold ?? 0.5

@@ -1,3 +1,4 @@
+import Architectures
 import Foundation
 
 /// What to do with an input longer than the model's window.
@@ -41,6 +42,8 @@ public struct ScoringConfiguration: Sendable, Equatable {
     public var failurePolicy: FailurePolicy
     /// Per-request deadline from submission. Default 30 s.
     public var requestTimeout: Duration
+    /// Arithmetic of the encoder's linear layers: fp32 (default) or int8 (AVX-512 VNNI; fp32 elsewhere).
+    public var precision: EngineOptions.Precision
 
     public init(
         threads: Int = 2,
@@ -53,7 +56,8 @@ public struct ScoringConfiguration: Sendable, Equatable {
         longInputPolicy: LongInputPolicy = .slidingWindow,
         threshold: Double? = nil,
         failurePolicy: FailurePolicy = .closed,
-        requestTimeout: Duration = .seconds(30)
+        requestTimeout: Duration = .seconds(30),
+        precision: EngineOptions.Precision = .fp32
     ) {
         self.threads = threads
         self.maxBatchTokens = maxBatchTokens
@@ -66,5 +70,6 @@ public struct ScoringConfiguration: Sendable, Equatable {
         self.threshold = threshold
         self.failurePolicy = failurePolicy
         self.requestTimeout = requestTimeout
+        self.precision = precision
     }
 }

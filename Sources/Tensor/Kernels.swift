@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Vectorized fp32 kernels used by the transformer forward pass. All operate in place on
@@ -10,6 +11,18 @@ public enum Kernels {
     /// Layer normalisation over the last dimension: x = (x - mean) / sqrt(var + epsilon) · gamma + beta.
     /// x [rows, cols]; gamma, beta [cols]. Variance is the biased one, as `torch.nn.LayerNorm`.
     public static func layerNorm(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+        gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float
+    ) {
+        if CPUFeatures.hasAVX512 {
+            rk_layer_norm(x, Int32(rows), Int32(cols), gamma, beta, epsilon)
+        } else {
+            layerNormPortable(x, rows: rows, cols: cols, gamma: gamma, beta: beta, epsilon: epsilon)
+        }
+    }
+
+    /// The SIMD8 Swift LayerNorm (any CPU); `layerNorm` uses it where AVX-512 is missing.
+    static func layerNormPortable(
         _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
         gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float
     ) {
@@ -82,6 +95,11 @@ public enum Kernels {
 
     /// GELU with the exact erf form, as PyTorch's default `F.gelu`: x · ½ (1 + erf(x / √2)).
     public static func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        if CPUFeatures.hasAVX512 { rk_gelu_erf(x, count) } else { geluPortable(x, count: count) }
+    }
+
+    /// The SIMD8 Swift GELU (any CPU); `gelu` uses it where AVX-512 is missing.
+    static func geluPortable(_ x: UnsafeMutablePointer<Float>, count: Int) {
         let vecEnd = count - count % w
         let invSqrt2: Float = 0.707_106_781_186_547_5
         var i = 0
@@ -109,6 +127,18 @@ public enum Kernels {
             let v = x[i]
             x[i] = 0.5 * v * (1 + Foundation.tanh(c * (v + 0.044_715 * v * v * v)))
             i += 1
+        }
+    }
+
+    /// Converts `count` IEEE half-precision values at `source` (any alignment) to fp32 — the
+    /// safetensors F16 load path (vcvtph2ps 16 at a time where AVX-512 is available).
+    public static func convertFloat16(_ source: UnsafeRawPointer, to destination: UnsafeMutablePointer<Float>, count: Int) {
+        if CPUFeatures.hasAVX512 {
+            rk_f16_to_f32(source, destination, count)
+        } else {
+            for i in 0..<count {
+                destination[i] = Float(Float16(bitPattern: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+            }
         }
     }
 

@@ -23,6 +23,31 @@ public enum ReferenceKernels {
         return c
     }
 
+    /// softmax(scale · Q_h K_hᵀ) V_h per head for one sequence; qkv [length, 3·heads·d] rows
+    /// (Q | K | V), result [length, heads·d]. Double accumulation.
+    public static func attention(_ qkv: [Float], length: Int, heads: Int, headSize d: Int, scale: Float) -> [Float] {
+        let h = heads * d
+        var out = [Float](repeating: 0, count: length * h)
+        for head in 0..<heads {
+            for i in 0..<length {
+                var scores = (0..<length).map { j -> Double in
+                    var dot = 0.0
+                    for e in 0..<d { dot += Double(qkv[i * 3 * h + head * d + e]) * Double(qkv[j * 3 * h + h + head * d + e]) }
+                    return dot * Double(scale)
+                }
+                let top = scores.max() ?? 0
+                scores = scores.map { Foundation.exp($0 - top) }
+                let total = scores.reduce(0, +)
+                for e in 0..<d {
+                    var acc = 0.0
+                    for j in 0..<length { acc += scores[j] / total * Double(qkv[j * 3 * h + 2 * h + head * d + e]) }
+                    out[i * h + head * d + e] = Float(acc)
+                }
+            }
+        }
+        return out
+    }
+
     public static func layerNorm(
         _ x: [Float], rows: Int, cols: Int, gamma: [Float], beta: [Float], epsilon: Float
     ) -> [Float] {

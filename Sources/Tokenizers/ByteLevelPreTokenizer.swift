@@ -19,7 +19,7 @@ struct ByteLevelPreTokenizer: PreTokenizer {
             for scalar in word.scalars {
                 for byte in String(scalar).utf8 { mapped.append(ByteLevel.characters[Int(byte)]) }
             }
-            return TextPiece(scalars: mapped, isAtStart: word.isAtStart)
+            return TextPiece(scalars: mapped[...], isAtStart: word.isAtStart)
         }
     }
 }

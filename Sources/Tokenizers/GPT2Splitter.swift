@@ -65,8 +65,10 @@ enum GPT2Splitter {
     }
 
     static func split(_ piece: TextPiece) -> [TextPiece] {
-        ranges(piece.scalars).map {
-            TextPiece(scalars: Array(piece.scalars[$0]), isAtStart: piece.isAtStart && $0.lowerBound == 0)
+        // TextPiece holds a slice (not 0-based); split a 0-based copy.
+        let scalars = Array(piece.scalars)
+        return ranges(scalars).map {
+            TextPiece(scalars: scalars[$0], isAtStart: piece.isAtStart && $0.lowerBound == 0)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Architectures
 import ArgumentParser
 import Dispatch
 import Foundation
@@ -27,6 +28,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "OpenBLAS threads. Env RAMPART_THREADS. Default: the number of CPUs.")
     var threads: Int?
 
+    @Option(help: "Encoder arithmetic: fp32 or int8. Default: fp32.")
+    var precision: EngineOptions.Precision = .fp32
+
     @Option(help: "Concurrent clients, each submitting its next request when the last one is answered.")
     var concurrency = 1
 
@@ -35,7 +39,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let env = Environment()
-        var configuration = ScoringConfiguration()
+        var configuration = ScoringConfiguration(precision: precision)
         let modelDirectory: URL
         do {
             modelDirectory = try DefaultModel.resolve(env.string(model, "RAMPART_MODEL"))
@@ -68,6 +72,7 @@ struct BenchCommand: ParsableCommand {
             "concurrency": concurrency, "requests": sorted.count,
             "p50_ms": sorted[sorted.count / 2], "p99_ms": sorted[min(sorted.count - 1, sorted.count * 99 / 100)],
             "requests_per_second": Double(sorted.count) / wallSeconds, "model": scorer.modelID,
+            "precision": precision.rawValue,
         ]
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))

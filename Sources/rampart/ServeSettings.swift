@@ -1,3 +1,4 @@
+import Architectures
 import Foundation
 import GuardService
 import HTTPServer
@@ -12,6 +13,8 @@ struct ServeSettings {
     var service: ServiceConfiguration
     var shutdownGrace: Duration
     var logLevel: Logger.Level
+    /// nil unless `--causal-model` is given.
+    var causal: CausalSettings?
 
     init(_ command: ServeCommand, environment env: Environment) throws {
         modelDirectory = try DefaultModel.resolve(env.string(command.model, "RAMPART_MODEL"))
@@ -33,6 +36,12 @@ struct ServeSettings {
         scoring = ScoringConfiguration()
         scoring.threads = try env.int(command.threads, "RAMPART_THREADS") ?? ProcessInfo.processInfo.activeProcessorCount
         guard (1 ... 256).contains(scoring.threads) else { throw ConfigurationError("threads must be within 1...256") }
+        if let raw = env.string(command.precision?.rawValue, "RAMPART_PRECISION") {
+            guard let precision = EngineOptions.Precision(rawValue: raw) else {
+                throw ConfigurationError("precision \(raw) is not one of fp32, int8")
+            }
+            scoring.precision = precision
+        }
         scoring.threshold = try env.double(command.threshold, "RAMPART_THRESHOLD")
         if let threshold = scoring.threshold, !(0 ... 1).contains(threshold) {
             throw ConfigurationError("threshold \(threshold) is outside [0, 1]")
@@ -68,6 +77,7 @@ struct ServeSettings {
             throw ConfigurationError("log level \(level) is not one of trace, debug, info, notice, warning, error, critical")
         }
         self.logLevel = logLevel
+        causal = try CausalSettings(command, environment: env)
     }
 
     /// Logs the effective configuration at start-up; API keys appear only as a count.
@@ -75,7 +85,7 @@ struct ServeSettings {
         logger.notice("configuration", metadata: [
             "model": "\(modelDirectory.path)",
             "host": "\(http.host)", "port": "\(http.port)",
-            "threads": "\(scoring.threads)",
+            "threads": "\(scoring.threads)", "precision": "\(scoring.precision.rawValue)",
             "threshold": "\(scoring.threshold.map { "\($0)" } ?? "model default")",
             "long_input": "\(scoring.longInputPolicy.rawValue)",
             "max_length": "\(scoring.maxLength.map { "\($0)" } ?? "model default")",
@@ -88,6 +98,7 @@ struct ServeSettings {
             "api_keys": "\(service.apiKeys.isEmpty ? "off" : "\(service.apiKeys.count) key(s) [redacted]")",
             "cors_origins": "\(service.corsAllowedOrigins.isEmpty ? "off" : service.corsAllowedOrigins.joined(separator: ","))",
             "log_bodies": "\(service.logsRequestBodies)",
+            "causal_model": "\(causal?.model.path ?? "off")",
         ])
     }
 

@@ -25,6 +25,33 @@ import Testing
         #expect(ReferenceKernels.normalisedError(actual, expected) < 1e-6)
     }
 
+    /// The SIMD8 Swift twins the dispatching kernels use on CPUs without AVX-512.
+    @Test(arguments: sizes)
+    func portableLayerNormAndGelu_matchReference(rows: Int, cols: Int) {
+        var rng = SeededGenerator(seed: 11)
+        let x = rng.floats(rows * cols, in: -5...5)
+        let gamma = rng.floats(cols, in: 0.5...1.5), beta = rng.floats(cols, in: -1...1)
+        let normed = applying(x) { Kernels.layerNormPortable($0, rows: rows, cols: cols, gamma: gamma, beta: beta, epsilon: 1e-12) }
+        let expected = ReferenceKernels.layerNorm(x, rows: rows, cols: cols, gamma: gamma, beta: beta, epsilon: 1e-12)
+        #expect(ReferenceKernels.normalisedError(normed, expected) < 1e-6)
+        let activated = applying(x) { Kernels.geluPortable($0, count: x.count) }
+        #expect(ReferenceKernels.maxAbsoluteError(activated, ReferenceKernels.gelu(x)) < 2e-6)
+    }
+
+    @Test(arguments: [0, 1, 15, 16, 17, 100])
+    func convertFloat16_matchesFloat16Init(count: Int) {
+        // Every class of half: normals, subnormals, zeros of both signs, infinities; odd offset.
+        let specials: [UInt16] = [0x0000, 0x8000, 0x0001, 0x03FF, 0x3C00, 0xBC00, 0x7BFF, 0x7C00, 0xFC00, 0x3555]
+        let bits = (0..<count).map { specials[$0 % specials.count] &+ UInt16($0 / specials.count) }
+        var bytes = [UInt8](repeating: 0, count: 1 + 2 * count)
+        for (i, b) in bits.enumerated() { bytes[1 + 2 * i] = UInt8(b & 0xFF); bytes[2 + 2 * i] = UInt8(b >> 8) }
+        var out = [Float](repeating: .nan, count: count)
+        bytes.withUnsafeBytes { raw in
+            out.withUnsafeMutableBufferPointer { Kernels.convertFloat16(raw.baseAddress! + 1, to: $0.baseAddress!, count: count) }
+        }
+        for (value, b) in zip(out, bits) { #expect(value.bitPattern == Float(Float16(bitPattern: b)).bitPattern, "bits \(b)") }
+    }
+
     @Test(arguments: sizes)
     func softmax_matchesReferenceWithMask(rows: Int, cols: Int) {
         var rng = SeededGenerator(seed: 2)

@@ -54,13 +54,13 @@ import Testing
     }
 
     @Test func unknownComponents_throwUnsupported() {
-        let cases: [(String, String)] = [
-            (TokenizerJSON.wordPiece(vocab: vocab, preTokenizer: #"{"type": "ByteLevel"}"#), "pre_tokenizer"),
-            (TokenizerJSON.wordPiece(vocab: vocab, postProcessor: #"{"type": "ByteLevel"}"#), "post_processor"),
-            (#"{"model": {"type": "BPE", "vocab": {}, "merges": []}}"#, "model"),
+        let cases: [(String, String, String)] = [
+            (TokenizerJSON.wordPiece(vocab: vocab, preTokenizer: #"{"type": "Frobnicate"}"#), "pre_tokenizer", "Frobnicate"),
+            (TokenizerJSON.wordPiece(vocab: vocab, postProcessor: #"{"type": "ByteLevel"}"#), "post_processor", "ByteLevel"),
+            (#"{"model": {"type": "WordLevel", "vocab": {}}}"#, "model", "WordLevel"),
         ]
-        for (json, component) in cases {
-            #expect(throws: TokenizerError.unsupportedComponent(path: "x.json", component: component, type: component == "model" ? "BPE" : "ByteLevel")) {
+        for (json, component, type) in cases {
+            #expect(throws: TokenizerError.unsupportedComponent(path: "x.json", component: component, type: type)) {
                 try TokenizerJSON.make(json, path: "x.json")
             }
         }

@@ -19,7 +19,7 @@ public final class BertForSequenceClassification: LoadableClassifier, @unchecked
     public let labels: [String]
     public var maxPositions: Int { bert.config.maxPositionEmbeddings }
 
-    public init(config: BertConfig, weights: WeightStore) throws {
+    public init(config: BertConfig, weights: WeightStore, options: EngineOptions = EngineOptions()) throws {
         let prefix = BertModel.checkpointPrefix(in: weights)
         guard let classifierShape = weights.shape(of: "classifier.weight"), classifierShape.count == 2 else {
             throw ArchitecturesError.notAClassifier(
@@ -31,14 +31,14 @@ public final class BertForSequenceClassification: LoadableClassifier, @unchecked
                 file: config.sourcePath, detail: "id2label has \(config.labels.count) labels, classifier has \(numLabels) outputs")
         }
         labels = config.labels.isEmpty ? (0..<numLabels).map { "LABEL_\($0)" } : config.labels
-        bert = try BertModel(config: config, weights: weights, prefix: prefix)
+        bert = try BertModel(config: config, weights: weights, prefix: prefix, options: options)
         let h = config.hiddenSize
         pooler = try LinearWeights(prefix: "\(prefix)pooler.dense", inFeatures: h, outFeatures: h, weights: weights)
         classifier = try LinearWeights(prefix: "classifier", inFeatures: h, outFeatures: numLabels, weights: weights)
     }
 
     public static func load(config: ModelConfig, weights: WeightStore, options: EngineOptions) throws -> Self {
-        try Self(config: BertConfig(config), weights: weights)
+        try Self(config: BertConfig(config), weights: weights, options: options)
     }
 
     /// Logits, row-major [batchSize, numLabels].

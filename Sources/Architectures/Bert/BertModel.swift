@@ -21,14 +21,17 @@ public final class BertModel: @unchecked Sendable {
     let embeddings: BertEmbeddings
     let layers: [BertLayer]
     let scratch = BertScratch()
+    /// Threads for the packed GEMMs and attention (EngineOptions.blasThreadCount).
+    let threads: Int
 
     /// Binds the encoder from `weights`. `prefix` is "bert." for task-head checkpoints
     /// (BertFor…) and "" for bare `BertModel` checkpoints.
-    public init(config: BertConfig, weights: WeightStore, prefix: String) throws {
+    public init(config: BertConfig, weights: WeightStore, prefix: String, options: EngineOptions = EngineOptions()) throws {
         self.config = config
+        threads = max(1, options.blasThreadCount)
         embeddings = try BertEmbeddings(config: config, prefix: prefix, weights: weights)
         layers = try (0..<config.numHiddenLayers).map {
-            try BertLayer(config: config, prefix: "\(prefix)encoder.layer.\($0)", weights: weights)
+            try BertLayer(config: config, prefix: "\(prefix)encoder.layer.\($0)", weights: weights, precision: options.precision)
         }
     }
 
@@ -45,7 +48,8 @@ public final class BertModel: @unchecked Sendable {
         }
         BLAS.setThreadCount(options.blasThreadCount)
         let weights = try WeightStore(directory: directory, zeroCopy: options.zeroCopyWeights)
-        return try BertModel(config: BertConfig(modelConfig), weights: weights, prefix: checkpointPrefix(in: weights))
+        return try BertModel(config: BertConfig(modelConfig), weights: weights, prefix: checkpointPrefix(in: weights),
+                             options: options)
     }
 
     /// Runs the encoder on the real tokens of `batch`.
@@ -63,12 +67,14 @@ public final class BertModel: @unchecked Sendable {
         var tokens = 0
         for length in batch.lengths { offsets.append(tokens); tokens += length }
         scratch.reserve(tokens: tokens, maxLength: batch.lengths.max() ?? 0,
-                        hiddenSize: config.hiddenSize, intermediateSize: config.intermediateSize)
+                        hiddenSize: config.hiddenSize, intermediateSize: config.intermediateSize,
+                        headSize: config.headSize, threads: threads,
+                        quantizedCount: layers.first?.quantizedScratchCount(tokens: tokens) ?? 0)
 
         embeddings.forward(batch, offsets: offsets, into: scratch.hidden.pointer)
         observer?(0, scratch.hidden.pointer)
         for (index, layer) in layers.enumerated() {
-            layer.forward(tokens: tokens, offsets: offsets, lengths: batch.lengths, scratch: scratch)
+            layer.forward(tokens: tokens, offsets: offsets, lengths: batch.lengths, scratch: scratch, threads: threads)
             observer?(index + 1, scratch.hidden.pointer)
         }
         return (UnsafePointer(scratch.hidden.pointer), offsets)

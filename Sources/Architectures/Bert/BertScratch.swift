@@ -11,15 +11,22 @@ final class BertScratch: @unchecked Sendable {
     let context = ScratchBuffer()
     /// Feed-forward intermediate, [T, intermediate].
     let intermediate = ScratchBuffer()
-    /// Attention probabilities of one (sequence, head), [L, L] for the longest L.
-    let scores = ScratchBuffer()
+    /// Attention work (scores, transposed keys), one slice of `attentionWorkStride` floats per thread.
+    let attentionWork = ScratchBuffer()
+    private(set) var attentionWorkStride = 0
+    /// int8 mode: one linear's quantized input rows and their scales (see `Int8PackedMatrix`).
+    let quantizedActivations = ScratchBuffer()
 
-    /// Makes room for `tokens` packed rows and sequences up to `maxLength`.
-    func reserve(tokens: Int, maxLength: Int, hiddenSize: Int, intermediateSize: Int) {
+    /// Makes room for `tokens` packed rows, sequences up to `maxLength` and `threads` attention slices.
+    func reserve(tokens: Int, maxLength: Int, hiddenSize: Int, intermediateSize: Int, headSize: Int, threads: Int,
+                 quantizedCount: Int) {
+        quantizedActivations.reserve(max(quantizedCount, 1))
         hidden.reserve(tokens * hiddenSize)
         qkv.reserve(tokens * 3 * hiddenSize)
         context.reserve(tokens * hiddenSize)
         intermediate.reserve(tokens * intermediateSize)
-        scores.reserve(maxLength * maxLength)
+        // Whole cache lines per slice so threads never share one.
+        attentionWorkStride = (Attention.workCount(length: maxLength, headSize: headSize) + 15) / 16 * 16
+        attentionWork.reserve(attentionWorkStride * max(threads, 1))
     }
 }
