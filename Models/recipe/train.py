@@ -57,7 +57,8 @@ def parse():
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--probes", type=Path, default=HERE / "probes.jsonl",
                     help="hand-written probe set scored at the chosen threshold (probe.py); a missing file skips it")
-    ap.add_argument("--period-toggle", action="store_true", help="(v2) add/strip the final period of half the training prompts")
+    ap.add_argument("--period-toggle", action=argparse.BooleanOptionalAction, default=True,
+                    help="(v2) add/strip the final period of half the training prompts (--no-period-toggle: v1)")
     ap.add_argument("--no-augment", default="", help="comma list of kinds to drop from TRAINING, e.g. aug_generated")
     for f in TrainConfig.__dataclass_fields__.values():
         ap.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), default=f.default)

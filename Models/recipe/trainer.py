@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 @dataclass
 class TrainConfig:
-    lr: float = 5e-5
+    lr: float = 8e-5              # v2 (v1: 5e-5)
     head_lr: float = 1e-3
     epochs: float = 1.0
     batch_size: int = 16
