@@ -47,6 +47,9 @@ public final class GuardService: HTTPHandler {
 
     public var isReady: Bool { scorerSlot.withLock { $0 != nil } }
 
+    private static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .delete, .patch, .options]
+    private static let healthBody = Data(#"{"status":"ok"}"#.utf8)
+
     public func handle(_ request: HTTPRequest, context: HTTPRequestContext,
                        respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = ContinuousClock.now
@@ -56,16 +59,20 @@ public final class GuardService: HTTPHandler {
             var response = response
             cors.decorate(&response, origin: origin)
             let elapsed = ContinuousClock.now - started
-            metrics.recordRequest(route: route?.rawValue ?? "unmatched", method: request.method.rawValue,
+            // Metric labels stay bounded: unknown routes and methods share one label each.
+            let methodLabel = Self.knownMethods.contains(request.method) ? request.method.rawValue : "OTHER"
+            metrics.recordRequest(route: route?.rawValue ?? "unmatched", method: methodLabel,
                                   status: response.status.code, duration: elapsed)
-            var metadata: Logger.Metadata = [
-                "method": "\(request.method.rawValue)", "route": "\(route?.rawValue ?? request.path)",
-                "status": "\(response.status.code)",
-                "latency_ms": "\(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
-            ]
-            if let tokens { metadata["tokens"] = "\(tokens)" }
-            if configuration.logsRequestBodies { metadata["body"] = "\(String(decoding: request.body, as: UTF8.self))" }
-            logger.info("request", metadata: metadata)
+            if logger.logLevel <= .info {
+                let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                var metadata: Logger.Metadata = [
+                    "method": "\(methodLabel)", "route": "\(route?.rawValue ?? "unmatched")",
+                    "status": "\(response.status.code)", "latency_ms": "\(String(format: "%.2f", milliseconds))",
+                ]
+                if let tokens { metadata["tokens"] = "\(tokens)" }
+                if configuration.logsRequestBodies { metadata["body"] = "\(String(decoding: request.body, as: UTF8.self))" }
+                logger.info("request", metadata: metadata)
+            }
             respond(response)
         }
 
@@ -95,7 +102,7 @@ public final class GuardService: HTTPHandler {
         }
         switch route {
         case .health:
-            finish(JSONResponse.make(status: .ok, object: ["status": "ok"]), nil)
+            finish(JSONResponse.make(status: .ok, body: Self.healthBody), nil)
         case .ready:
             if let scorer = scorerSlot.withLock({ $0 }) {
                 finish(JSONResponse.make(status: .ok, object: ["status": "ready", "model": scorer.modelID]), nil)

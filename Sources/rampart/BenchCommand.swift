@@ -55,15 +55,23 @@ struct BenchCommand: ParsableCommand {
         let latencies = Mutex<[Double]>([])
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         let started = ContinuousClock.now
-        DispatchQueue.concurrentPerform(iterations: max(1, concurrency)) { _ in
-            while ContinuousClock.now < deadline {
-                let begin = ContinuousClock.now
-                guard (try? scorer.scoreAndWait([input])) != nil else { return }
-                let elapsed = ContinuousClock.now - begin
-                let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-                latencies.withLock { $0.append(ms) }
+        // One thread per caller (concurrentPerform would cap the callers at the CPU count).
+        let group = DispatchGroup()
+        for _ in 0 ..< max(1, concurrency) {
+            group.enter()
+            let caller = Thread {
+                defer { group.leave() }
+                while ContinuousClock.now < deadline {
+                    let begin = ContinuousClock.now
+                    guard (try? scorer.scoreAndWait([input])) != nil else { return }
+                    let elapsed = ContinuousClock.now - begin
+                    let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                    latencies.withLock { $0.append(ms) }
+                }
             }
+            caller.start()
         }
+        group.wait()
         let wall = ContinuousClock.now - started
         let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
         let sorted = latencies.withLock { $0 }.sorted()
