@@ -68,3 +68,21 @@ public struct TokenBatch: Sendable, Equatable {
         }
     }
 }
+
+extension TokenBatch {
+    /// Spreads packed rows (real tokens only, sequence after sequence: [tokenCount, width]) into the padded batch
+    /// layout [batchSize, sequenceLength, width], zeros at padding positions.
+    func unpack(_ packed: UnsafePointer<Float>, width: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: batchSize * sequenceLength * width)
+        guard !out.isEmpty else { return out }
+        var row = 0
+        out.withUnsafeMutableBufferPointer { buffer in
+            for b in 0..<batchSize {
+                let target = buffer.baseAddress! + b * sequenceLength * width
+                target.update(from: packed + row * width, count: lengths[b] * width)
+                row += lengths[b]
+            }
+        }
+        return out
+    }
+}

@@ -84,19 +84,7 @@ public final class BertModel: @unchecked Sendable {
     public func forward(_ batch: TokenBatch, collectHiddenStates: Bool = false) throws -> BertModelOutput {
         var collected: [[Float]] = []
         let h = config.hiddenSize
-        func unpack(_ packed: UnsafePointer<Float>) -> [Float] {
-            var out = [Float](repeating: 0, count: batch.batchSize * batch.sequenceLength * h)
-            guard !out.isEmpty else { return out }
-            var row = 0
-            out.withUnsafeMutableBufferPointer { buffer in
-                for b in 0..<batch.batchSize {
-                    let dst = buffer.baseAddress! + b * batch.sequenceLength * h
-                    dst.update(from: packed + row * h, count: batch.lengths[b] * h)
-                    row += batch.lengths[b]
-                }
-            }
-            return out
-        }
+        func unpack(_ packed: UnsafePointer<Float>) -> [Float] { batch.unpack(packed, width: h) }
         let result = try encode(batch, observer: collectHiddenStates ? { _, packed in collected.append(unpack(packed)) } : nil)
         return BertModelOutput(lastHiddenState: unpack(result.hidden), hiddenStates: collected)
     }

@@ -57,19 +57,7 @@ public final class DebertaV2Model: @unchecked Sendable {
     public func forward(_ batch: TokenBatch, collectHiddenStates: Bool = false) throws -> DebertaV2ModelOutput {
         var collected: [[Float]] = []
         let h = config.hiddenSize
-        func unpack(_ packed: UnsafePointer<Float>) -> [Float] {
-            var out = [Float](repeating: 0, count: batch.batchSize * batch.sequenceLength * h)
-            guard !out.isEmpty else { return out }
-            var row = 0
-            out.withUnsafeMutableBufferPointer { buffer in
-                for b in 0..<batch.batchSize {
-                    let target = buffer.baseAddress! + b * batch.sequenceLength * h
-                    target.update(from: packed + row * h, count: batch.lengths[b] * h)
-                    row += batch.lengths[b]
-                }
-            }
-            return out
-        }
+        func unpack(_ packed: UnsafePointer<Float>) -> [Float] { batch.unpack(packed, width: h) }
         let result = try encode(
             batch, observer: collectHiddenStates ? { _, packed in collected.append(unpack(packed)) } : nil)
         return DebertaV2ModelOutput(lastHiddenState: unpack(result.hidden), hiddenStates: collected)
