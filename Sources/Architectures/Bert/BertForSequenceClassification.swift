@@ -21,16 +21,10 @@ public final class BertForSequenceClassification: LoadableClassifier, @unchecked
 
     public init(config: BertConfig, weights: WeightStore, options: EngineOptions = EngineOptions()) throws {
         let prefix = BertModel.checkpointPrefix(in: weights)
-        guard let classifierShape = weights.shape(of: "classifier.weight"), classifierShape.count == 2 else {
-            throw ArchitecturesError.notAClassifier(
-                location: weights.location, detail: "no 'classifier.weight' (a bare BertModel checkpoint?)")
-        }
-        numLabels = classifierShape[0]
-        if !config.labels.isEmpty, config.labels.count != numLabels {
-            throw ArchitecturesError.unsupportedConfig(
-                file: config.sourcePath, detail: "id2label has \(config.labels.count) labels, classifier has \(numLabels) outputs")
-        }
-        labels = config.labels.isEmpty ? (0..<numLabels).map { "LABEL_\($0)" } : config.labels
+        let head = try ClassifierLabels(configLabels: config.labels, configPath: config.sourcePath, weights: weights,
+                                        bareModelName: "BertModel")
+        numLabels = head.count
+        labels = head.names
         bert = try BertModel(config: config, weights: weights, prefix: prefix, options: options)
         let h = config.hiddenSize
         pooler = try LinearWeights(prefix: "\(prefix)pooler.dense", inFeatures: h, outFeatures: h, weights: weights)

@@ -20,16 +20,10 @@ public final class DebertaV2ForSequenceClassification: LoadableClassifier, @unch
     public var maxPositions: Int { deberta.config.maxPositionEmbeddings }
 
     public init(config: DebertaV2Config, weights: WeightStore) throws {
-        guard let classifierShape = weights.shape(of: "classifier.weight"), classifierShape.count == 2 else {
-            throw ArchitecturesError.notAClassifier(
-                location: weights.location, detail: "no 'classifier.weight' (a bare DebertaV2Model checkpoint?)")
-        }
-        numLabels = classifierShape[0]
-        if !config.labels.isEmpty, config.labels.count != numLabels {
-            throw ArchitecturesError.unsupportedConfig(
-                file: config.sourcePath, detail: "id2label has \(config.labels.count) labels, classifier has \(numLabels) outputs")
-        }
-        labels = config.labels.isEmpty ? (0..<numLabels).map { "LABEL_\($0)" } : config.labels
+        let head = try ClassifierLabels(configLabels: config.labels, configPath: config.sourcePath, weights: weights,
+                                        bareModelName: "DebertaV2Model")
+        numLabels = head.count
+        labels = head.names
         deberta = try DebertaV2Model(config: config, weights: weights)
         pooler = try ContextPooler(config: config, weights: weights)
         classifier = try LinearWeights(prefix: "classifier", inFeatures: config.hiddenSize, outFeatures: numLabels, weights: weights)
