@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "rampart", targets: ["rampart"]),
         .executable(name: "EngineBench", targets: ["EngineBench"]),
+        .executable(name: "DecodeBench", targets: ["DecodeBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -62,6 +63,11 @@ let package = Package(
         // Engine benchmark against PyTorch / ONNX Runtime (Models/bench/peers_encoder.py).
         .executableTarget(name: "EngineBench", dependencies: [
             "Architectures", "Tensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Decode benchmark (plain and ACD) against llama.cpp (Models/bench/peers_decode.py).
+        .executableTarget(name: "DecodeBench", dependencies: [
+            "Generation", "Architectures",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

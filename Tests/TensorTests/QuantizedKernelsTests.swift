@@ -68,3 +68,50 @@ func quantizedMatVec_matchesDequantizedReference(format: QuantizedFormat) throws
     }
     #expect(out[0] == -8 && out[15] == 7 && out[16] == 7 && out[31] == -8)
 }
+
+/// llama.cpp's q8 activation scheme in plain Swift: per block of 32, d = max|x| / 127, q = round(x / d).
+private func quantizeQ8Reference(_ x: [Float]) -> [Float] {
+    var out = x
+    for b in 0..<(x.count / 32) {
+        let block = x[(b * 32)..<(b * 32 + 32)]
+        let amax = block.map { abs($0) }.max() ?? 0
+        let d = amax / 127, inverse = amax > 0 ? 127 / amax : 0
+        for i in block.indices { out[i] = (x[i] * inverse).rounded(.toNearestOrEven) * d }
+    }
+    return out
+}
+
+@Test(arguments: [QuantizedFormat.q4_0, .q4_1, .q8_0])
+func quantizedMatVecInt8_matchesQuantizedActivationReference(format: QuantizedFormat) throws {
+    guard QuantizedKernels.supportsInt8Activations(format) else {
+        print("⚠️ SKIP int8-activation kernels: this CPU has no AVX-512 VNNI")
+        return
+    }
+    let rows = 70, columns = 96
+    var generator = SeededGenerator(seed: 5)
+    let (bytes, _) = randomMatrix(format, rows: rows, columns: columns, seed: 13)
+    try bytes.withUnsafeBytes { raw in
+        let matrix = QuantizedMatrix(format: format, rows: rows, columns: columns, data: raw.baseAddress!, owner: nil)
+        let weights = matrix.dequantized().toArray()
+        for vectors in [1, 2, 3, 5, 40] {
+            let x = (0..<(vectors * columns)).map { _ in Float.random(in: -1...1, using: &generator) }
+            // Same arithmetic as the kernel up to float summation order: the activations rounded to q8 first.
+            let expected = ReferenceKernels.matmul(quantizeQ8Reference(x), weights, m: vectors, n: rows, k: columns, transposeB: true)
+            let exact = ReferenceKernels.matmul(x, weights, m: vectors, n: rows, k: columns, transposeB: true)
+            for threads in [1, 2] {
+                var y = [Float](repeating: .nan, count: vectors * rows)
+                x.withUnsafeBufferPointer { xp in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        matrix.linear(xp.baseAddress!, vectors: vectors, into: yp.baseAddress!, scratch: ScratchBuffer(),
+                                      threads: threads, quantizedActivations: true)
+                    }
+                }
+                let error = ReferenceKernels.normalisedError(y, expected)
+                #expect(error < 1e-5, "\(format) vectors \(vectors) threads \(threads): error \(error) vs q8 reference")
+                // And the quantization itself costs little against fp32 activations.
+                let drift = ReferenceKernels.normalisedError(y, exact)
+                #expect(drift < 2e-2, "\(format) vectors \(vectors): error \(drift) vs fp32 activations")
+            }
+        }
+    }
+}

@@ -18,7 +18,7 @@ extension LlamaModel {
         guard total > 0 else { return inputs.map { _ in allPositions ? [] : [Float](repeating: 0, count: c.vocabularySize) } }
         let starts = counts.indices.map { s in counts[..<s].reduce(0, +) }  // first row of each sequence
         let d = c.hiddenSize, qDim = c.headCount * c.headDim, kvDim = c.keyValueDim
-        let threads = options.blasThreadCount
+        let threads = options.blasThreadCount, quantized = options.quantizedActivations
 
         let x = scratch.hidden.reserve(total * d)          // [T, hidden]
         for (s, input) in inputs.enumerated() {
@@ -37,9 +37,9 @@ extension LlamaModel {
 
         for (l, layer) in weights.layers.enumerated() {
             Kernels.rmsNorm(x, rows: total, cols: d, weight: layer.attentionNorm.pointer, epsilon: c.rmsNormEpsilon, into: h)
-            layer.query.linear(h, vectors: total, into: q, scratch: scratch.weights, threads: threads)
-            layer.key.linear(h, vectors: total, into: k, scratch: scratch.weights, threads: threads)
-            layer.value.linear(h, vectors: total, into: v, scratch: scratch.weights, threads: threads)
+            layer.query.linear(h, vectors: total, into: q, scratch: scratch.weights, threads: threads, quantizedActivations: quantized)
+            layer.key.linear(h, vectors: total, into: k, scratch: scratch.weights, threads: threads, quantizedActivations: quantized)
+            layer.value.linear(h, vectors: total, into: v, scratch: scratch.weights, threads: threads, quantizedActivations: quantized)
             positions.withUnsafeBufferPointer { p in
                 Kernels.rotaryEmbedding(q, rows: total, rowStride: qDim, heads: c.headCount, headDim: c.headDim,
                                         positions: p.baseAddress!, theta: c.ropeTheta, layout: c.rotaryLayout)
@@ -54,14 +54,14 @@ extension LlamaModel {
                 attend(query: q + starts[s] * qDim, count: n, past: past, keys: keys, values: values,
                        into: attn + starts[s] * qDim)
             }
-            layer.output.linear(attn, vectors: total, into: proj, scratch: scratch.weights, threads: threads)
+            layer.output.linear(attn, vectors: total, into: proj, scratch: scratch.weights, threads: threads, quantizedActivations: quantized)
             Kernels.add(x, proj, count: total * d)
 
             Kernels.rmsNorm(x, rows: total, cols: d, weight: layer.mlpNorm.pointer, epsilon: c.rmsNormEpsilon, into: h)
-            layer.gate.linear(h, vectors: total, into: gate, scratch: scratch.weights, threads: threads)
-            layer.up.linear(h, vectors: total, into: up, scratch: scratch.weights, threads: threads)
+            layer.gate.linear(h, vectors: total, into: gate, scratch: scratch.weights, threads: threads, quantizedActivations: quantized)
+            layer.up.linear(h, vectors: total, into: up, scratch: scratch.weights, threads: threads, quantizedActivations: quantized)
             Kernels.swiGLU(gate, up: up, count: total * c.intermediateSize)
-            layer.down.linear(gate, vectors: total, into: proj, scratch: scratch.weights, threads: threads)
+            layer.down.linear(gate, vectors: total, into: proj, scratch: scratch.weights, threads: threads, quantizedActivations: quantized)
             Kernels.add(x, proj, count: total * d)
         }
         for s in counts.indices { cache.advance(sequence: s, by: counts[s]) }
@@ -75,7 +75,7 @@ extension LlamaModel {
         }
         let vocab = c.vocabularySize
         let logits = scratch.logits.reserve(rows.count * vocab)  // [rows, vocab]
-        weights.lmHead.linear(h, vectors: rows.count, into: logits, scratch: scratch.weights, threads: threads)
+        weights.lmHead.linear(h, vectors: rows.count, into: logits, scratch: scratch.weights, threads: threads, quantizedActivations: quantized)
         var next = 0
         return counts.map { n in
             if allPositions {

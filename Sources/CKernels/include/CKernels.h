@@ -68,4 +68,20 @@ void rk_qgemm_packed(int m, int n, int k, const unsigned char *xq, int ldq, cons
                      const float *xoffsets, const signed char *packed, const float *wscales, const int *colsums,
                      const float *bias, float *c, int ldc, int accumulate, int col_begin, int col_end);
 
+/// ggml block formats understood by rk_qmatvec (values are ours, not ggml's type ids).
+#define RK_Q4_0 0
+#define RK_Q4_1 1
+#define RK_Q8_0 2
+
+/// Quantizes one activation vector x [n] (n a multiple of 32) into int8 blocks of 32, as llama.cpp's q8_1:
+/// d[b] = max|x_b| / 127, q = round(x / d[b]), s[b] = d[b] · Σ q. Requires a VNNI CPU (rk_cpu_has_avx512_vnni).
+void rk_quantize_q8_blocks(const float *x, int n, signed char *q, float *d, float *s);
+
+/// y[v·ldy + r] = W[r, :] · x_v for rows [row_begin, row_end) and vectors v < `vectors`, W [rows, n] in the
+/// ggml block format `format` (RK_Q4_0 / RK_Q4_1 / RK_Q8_0) with rows row_bytes apart, x_v quantized by
+/// rk_quantize_q8_blocks into xq [vectors, n], xd and xs [vectors, n/32]. Vectors are taken two at a time so
+/// that each decoded weight block serves both. Requires a VNNI CPU.
+void rk_qmatvec(int format, const void *w, size_t row_bytes, int n, int row_begin, int row_end,
+                const signed char *xq, const float *xd, const float *xs, int vectors, float *y, int ldy);
+
 #endif

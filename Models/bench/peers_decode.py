@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""llama.cpp's greedy decoding speed on a GGUF, for DecodeBench (Sources/DecodeBench) to print beside Rampart's.
+
+Uses llama-cpp-python (PyPI, builds llama.cpp from source: `pip install llama-cpp-python==0.3.36`; benchmark only,
+never a dependency of Rampart). Same prompt token ids, greedy (top_k=1), the same number of generated tokens and
+threads; timing as DecodeBench: decode tok/s between the first and the last generated token, prefill = start to the
+first token. Prints one JSON object (medians over --runs) on stdout.
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--ids", required=True, help="comma-separated prompt token ids")
+    parser.add_argument("--tokens", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    import llama_cpp
+    from llama_cpp import Llama
+
+    ids = [int(t) for t in args.ids.split(",")]
+    llm = Llama(model_path=args.model, n_threads=args.threads, n_threads_batch=args.threads, n_ctx=1024,
+                n_batch=512, verbose=False)
+    print(f"llama-cpp-python {llama_cpp.__version__}", file=sys.stderr)
+
+    def once():
+        llm.reset()
+        stamps = []
+        start = time.perf_counter()
+        for token in llm.generate(ids, top_k=1, top_p=1.0, temp=0.0, repeat_penalty=1.0, reset=True):
+            stamps.append(time.perf_counter())
+            if len(stamps) == args.tokens:
+                break
+        rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
+        return rate, (stamps[0] - start) * 1e3
+
+    once()  # warm-up
+    results = [once() for _ in range(args.runs)]
+    print(json.dumps({"engine": "llama.cpp plain (q8 act)",
+                      "decodeRate": statistics.median(r[0] for r in results),
+                      "firstTokenMs": statistics.median(r[1] for r in results),
+                      "promptTokens": len(ids)}))
+
+
+if __name__ == "__main__":
+    main()

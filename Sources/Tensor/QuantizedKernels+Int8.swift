@@ -1,0 +1,68 @@
+import CKernels
+import Dispatch
+
+/// The decode-step products with int8-quantized activations (llama.cpp's scheme), on the C VNNI kernels
+/// (`rk_quantize_q8_blocks`, `rk_qmatvec`). The fp32-activation `matVec` stays the exact reference.
+extension QuantizedKernels {
+    /// Whether `matVecInt8` handles `format` on this CPU (Q4_0, Q4_1, Q8_0 with AVX-512 VNNI).
+    public static func supportsInt8Activations(_ format: QuantizedFormat) -> Bool {
+        hasVNNI && cFormat(format) != nil
+    }
+
+    static let hasVNNI = rk_cpu_has_avx512_vnni() != 0
+
+    static func cFormat(_ format: QuantizedFormat) -> Int32? {
+        switch format {
+        case .q4_0: return RK_Q4_0
+        case .q4_1: return RK_Q4_1
+        case .q8_0: return RK_Q8_0
+        case .f32, .f16: return nil
+        }
+    }
+
+    /// y [vectors, w.rows] = x [vectors, w.columns] · wᵀ with x quantized per block of 32 to int8.
+    /// `scratch` holds the quantized activations; `threads` splits the rows across Dispatch workers.
+    public static func matVecInt8(
+        _ w: QuantizedMatrix, x: UnsafePointer<Float>, vectors: Int,
+        into y: UnsafeMutablePointer<Float>, scratch: ScratchBuffer, threads: Int = 1
+    ) {
+        guard let format = cFormat(w.format) else { preconditionFailure("matVecInt8 on \(w.format)") }
+        let n = w.columns, blocks = n / 32
+        // [vectors, n] int8, then [vectors, blocks] scales d and [vectors, blocks] sums s (floats).
+        let quantBytes = (vectors * n + 63) & ~63
+        let base = UnsafeMutableRawPointer(scratch.reserve(quantBytes / 4 + 2 * vectors * blocks))
+        let xq = base.assumingMemoryBound(to: Int8.self)
+        let xd = (base + quantBytes).assumingMemoryBound(to: Float.self)
+        let xs = xd + vectors * blocks
+        for v in 0..<vectors {
+            rk_quantize_q8_blocks(x + v * n, Int32(n), xq + v * n, xd + v * blocks, xs + v * blocks)
+        }
+        let job = Int8Job(format: format, w: w, xq: xq, xd: xd, xs: xs, vectors: vectors, y: y)
+        let parts = Swift.max(1, Swift.min(threads, w.rows / 64))
+        if parts == 1 {
+            job.run(rows: 0..<w.rows)
+        } else {
+            let step = (w.rows + parts - 1) / parts
+            DispatchQueue.concurrentPerform(iterations: parts) { i in
+                job.run(rows: (i * step)..<Swift.min(w.rows, i * step + step))
+            }
+        }
+    }
+
+    /// The operands of one `matVecInt8`, shared read-only by its workers (each writes disjoint rows of y).
+    struct Int8Job: @unchecked Sendable {
+        let format: Int32
+        let w: QuantizedMatrix
+        let xq: UnsafePointer<Int8>
+        let xd: UnsafePointer<Float>
+        let xs: UnsafePointer<Float>
+        let vectors: Int
+        let y: UnsafeMutablePointer<Float>
+
+        func run(rows range: Range<Int>) {
+            guard !range.isEmpty else { return }
+            rk_qmatvec(format, w.data, w.rowBytes, Int32(w.columns), Int32(range.lowerBound), Int32(range.upperBound),
+                       xq, xd, xs, Int32(vectors), y, Int32(w.rows))
+        }
+    }
+}
