@@ -4,7 +4,7 @@
 Uses llama-cpp-python (PyPI, builds llama.cpp from source: `pip install llama-cpp-python==0.3.36`; benchmark only,
 never a dependency of Rampart). Same prompt token ids, greedy (top_k=1), the same number of generated tokens and
 threads; timing as DecodeBench: decode tok/s between the first and the last generated token, prefill = start to the
-first token. Prints one JSON object (medians over --runs) on stdout.
+first token, CPU ms per token from process CPU time (all threads). Prints one JSON object (medians over --runs) on stdout.
 """
 import argparse
 import json
@@ -31,21 +31,23 @@ def main():
 
     def once():
         llm.reset()
-        stamps = []
+        stamps, cpu = [], []
         start = time.perf_counter()
         for token in llm.generate(ids, top_k=1, top_p=1.0, temp=0.0, repeat_penalty=1.0, reset=True):
             stamps.append(time.perf_counter())
+            cpu.append(time.process_time())
             if len(stamps) == args.tokens:
                 break
         rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
-        return rate, (stamps[0] - start) * 1e3
+        return rate, (stamps[0] - start) * 1e3, (cpu[-1] - cpu[0]) * 1e3 / (len(cpu) - 1)
 
     once()  # warm-up
     results = [once() for _ in range(args.runs)]
     print(json.dumps({"engine": "llama.cpp plain (q8 act)",
                       "decodeRate": statistics.median(r[0] for r in results),
                       "firstTokenMs": statistics.median(r[1] for r in results),
-                      "promptTokens": len(ids)}))
+                      "promptTokens": len(ids),
+                      "cpuMsPerToken": statistics.median(r[2] for r in results)}))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 // Matrix-vector products against ggml block-quantized weights for the decode step, with the activations
 // quantized to int8 blocks as llama.cpp does (its q8_1 / q8_0 "vec_dot" types), using AVX-512 VNNI vpdpbusd
-// (u8 x s8 -> s32, 4 products per lane) on 256-bit registers, one 32-value block per instruction.
+// (u8 x s8 -> s32, 4 products per lane) on 512-bit registers, two 32-value blocks per instruction.
 //
 // ggml layouts (ggml-common.h), 32 weights per block, row = consecutive blocks:
 //   Q4_0: fp16 d, 16 bytes; byte j holds q[j] (low nibble) and q[j+16] (high nibble); w = d (q - 8)
@@ -53,49 +53,104 @@ static inline QMV __m256i nibbles(const unsigned char *qs) {
                                    _mm_and_si128(_mm_srli_epi16(raw, 4), mask), 1);
 }
 
-// One row against V vectors (V = 1 or 2: a decoded block serves both ACD branches).
+// The nibbles of two consecutive Q4 blocks (quants at a and b) in value order: [lo(a), hi(a), lo(b), hi(b)].
+static inline QMV __m512i nibbles2(const unsigned char *a, const unsigned char *b) {
+    const __m256i raw = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)a)),
+                                                _mm_loadu_si128((const __m128i *)b), 1);
+    const __m256i mask = _mm256_set1_epi8(0x0F);
+    const __m512i z = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_and_si256(raw, mask)),
+                                         _mm256_and_si256(_mm256_srli_epi16(raw, 4), mask), 1);
+    return _mm512_shuffle_i64x2(z, z, _MM_SHUFFLE(3, 1, 2, 0));  // [lo a, lo b, hi a, hi b] → [lo a, hi a, lo b, hi b]
+}
+
+// 8 lanes of a, then 8 lanes of b.
+static inline QMV __m512 splat2(float a, float b) {
+    return _mm512_mask_blend_ps(0xFF00, _mm512_set1_ps(a), _mm512_set1_ps(b));
+}
+
+static inline QMV float hsum512(__m512 v) { return _mm512_reduce_add_ps(v); }
+
+// One row against V vectors (V = 1 or 2: a decoded block serves both ACD branches). Two blocks per 512-bit
+// step (one vpdpbusd for 64 products); an odd last block takes the 256-bit path.
 static inline __attribute__((always_inline)) QMV void row_dot(
     int format, const unsigned char *row, int blocks, int V,
     const signed char *xq, const float *xd, const float *xs, int n, float *out0, float *out1)
 {
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
+    __m256 tail0 = _mm256_setzero_ps(), tail1 = _mm256_setzero_ps();
     float extra0 = 0, extra1 = 0;
-    const __m256i zero = _mm256_setzero_si256();
+    const __m512i zero = _mm512_setzero_si512();
+    const int pairs = blocks / 2;
     if (format == RK_Q8_0) {
-        for (int b = 0; b < blocks; b++) {
+        for (int p = 0; p < pairs; p++) {
+            const int b = 2 * p;
+            const unsigned char *blk = row + (size_t)b * 34;
+            const __m512 d = splat2(half(blk), half(blk + 34));
+            const __m512i w = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(blk + 2))),
+                                                 _mm256_loadu_si256((const __m256i *)(blk + 36)), 1);
+            // signed × signed on vpdpbusd: |w| on the unsigned side, x negated where w < 0 on the signed side.
+            const __m512i aw = _mm512_abs_epi8(w);
+            const __mmask64 negative = _mm512_movepi8_mask(w);
+            __m512i x = _mm512_loadu_si512((const void *)(xq + b * 32));
+            __m512i dot = _mm512_dpbusd_epi32(zero, aw, _mm512_mask_sub_epi8(x, negative, zero, x));
+            acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(d, splat2(xd[b], xd[b + 1])), acc0);
+            if (V == 2) {
+                x = _mm512_loadu_si512((const void *)(xq + n + b * 32));
+                dot = _mm512_dpbusd_epi32(zero, aw, _mm512_mask_sub_epi8(x, negative, zero, x));
+                acc1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(d, splat2(xd[blocks + b], xd[blocks + b + 1])), acc1);
+            }
+        }
+        if (blocks % 2) {
+            const int b = blocks - 1;
             const unsigned char *blk = row + (size_t)b * 34;
             const float d = half(blk);
             const __m256i w = _mm256_loadu_si256((const __m256i *)(blk + 2));
             const __m256i aw = _mm256_sign_epi8(w, w);
             __m256i x = _mm256_loadu_si256((const __m256i *)(xq + b * 32));
-            __m256i dot = _mm256_dpbusd_epi32(zero, aw, _mm256_sign_epi8(x, w));
-            acc0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(d * xd[b]), acc0);
+            __m256i dot = _mm256_dpbusd_epi32(_mm256_setzero_si256(), aw, _mm256_sign_epi8(x, w));
+            tail0 = _mm256_mul_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(d * xd[b]));
             if (V == 2) {
                 x = _mm256_loadu_si256((const __m256i *)(xq + n + b * 32));
-                dot = _mm256_dpbusd_epi32(zero, aw, _mm256_sign_epi8(x, w));
-                acc1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(d * xd[blocks + b]), acc1);
+                dot = _mm256_dpbusd_epi32(_mm256_setzero_si256(), aw, _mm256_sign_epi8(x, w));
+                tail1 = _mm256_mul_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(d * xd[blocks + b]));
             }
         }
     } else {
         const int q41 = format == RK_Q4_1, stride = q41 ? 20 : 18, qoff = q41 ? 4 : 2;
-        for (int b = 0; b < blocks; b++) {
-            const unsigned char *blk = row + (size_t)b * stride;
-            const float d = half(blk);
+        for (int p = 0; p < pairs; p++) {
+            const int b = 2 * p;
+            const unsigned char *blk = row + (size_t)b * stride, *next = blk + stride;
+            const float da = half(blk), db = half(next);
             // Q4_1 adds m Σx; Q4_0 subtracts 8 d Σx (its nibbles are q + 8).
-            const float m = q41 ? half(blk + 2) : -8.0f * d;
+            const float ma = q41 ? half(blk + 2) : -8.0f * da, mb = q41 ? half(next + 2) : -8.0f * db;
+            const __m512 d = splat2(da, db);
+            const __m512i w = nibbles2(blk + qoff, next + qoff);
+            __m512i dot = _mm512_dpbusd_epi32(zero, w, _mm512_loadu_si512((const void *)(xq + b * 32)));
+            acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(d, splat2(xd[b], xd[b + 1])), acc0);
+            extra0 += ma * xs[b] + mb * xs[b + 1];
+            if (V == 2) {
+                dot = _mm512_dpbusd_epi32(zero, w, _mm512_loadu_si512((const void *)(xq + n + b * 32)));
+                acc1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(d, splat2(xd[blocks + b], xd[blocks + b + 1])), acc1);
+                extra1 += ma * xs[blocks + b] + mb * xs[blocks + b + 1];
+            }
+        }
+        if (blocks % 2) {
+            const int b = blocks - 1;
+            const unsigned char *blk = row + (size_t)b * stride;
+            const float d = half(blk), m = q41 ? half(blk + 2) : -8.0f * d;
             const __m256i w = nibbles(blk + qoff);
-            __m256i dot = _mm256_dpbusd_epi32(zero, w, _mm256_loadu_si256((const __m256i *)(xq + b * 32)));
-            acc0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(d * xd[b]), acc0);
+            __m256i dot = _mm256_dpbusd_epi32(_mm256_setzero_si256(), w, _mm256_loadu_si256((const __m256i *)(xq + b * 32)));
+            tail0 = _mm256_mul_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(d * xd[b]));
             extra0 += m * xs[b];
             if (V == 2) {
-                dot = _mm256_dpbusd_epi32(zero, w, _mm256_loadu_si256((const __m256i *)(xq + n + b * 32)));
-                acc1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(d * xd[blocks + b]), acc1);
+                dot = _mm256_dpbusd_epi32(_mm256_setzero_si256(), w, _mm256_loadu_si256((const __m256i *)(xq + n + b * 32)));
+                tail1 = _mm256_mul_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(d * xd[blocks + b]));
                 extra1 += m * xs[blocks + b];
             }
         }
     }
-    *out0 = hsum256(acc0) + extra0;
-    if (V == 2) *out1 = hsum256(acc1) + extra1;
+    *out0 = hsum512(acc0) + hsum256(tail0) + extra0;
+    if (V == 2) *out1 = hsum512(acc1) + hsum256(tail1) + extra1;
 }
 
 QMV void rk_qmatvec(int format, const void *w, size_t row_bytes, int n, int row_begin, int row_end,
