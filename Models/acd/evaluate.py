@@ -5,7 +5,11 @@ server with --acd-soft-prompts to evaluate the optimized prompts):
 
 Prompts: the "evaluation" split (corpus.split_of) of train_prompts.jsonl, decontaminated; label 1 = harmful.
 Reports, per mode (plain, acd α=0.5): refusal rate on harmful prompts (harmful compliance = 1 − refusal) and on
-benign prompts (over-refusal), by a keyword refusal detector. Greedy decoding: deterministic.
+benign prompts (over-refusal), by a keyword refusal detector; and, since a reply can be harmless without being a
+refusal, the rate at which the same server's guard classifier (/v1/score on the (prompt, reply) pair, at its
+threshold) flags the replies to harmful prompts ("guard_flagged_harmful") and to benign ones. Greedy decoding:
+deterministic. The guard was trained partly on SmolLM2-written compliant answers, so its judgement of SmolLM2
+replies is not independent: read it as a second signal beside the keyword detector, not as ground truth.
 """
 import argparse
 import json
@@ -44,17 +48,23 @@ def main():
     harmful, benign = harmful[:args.n], benign[:args.n]
     report = {"label": args.label, "n_per_class": args.n, "max_tokens": args.max_tokens}
     for mode, acd in (("plain", False), (f"acd_alpha_{args.alpha}", {"alpha": args.alpha})):
-        rates = {}
+        rates, flagged = {}, {}
         for name, items in (("harmful", harmful), ("benign", benign)):
-            refused = 0
+            refused = unsafe = 0
             for text in items:
                 r = requests.post(args.server + "/v1/generate", json={"prompt": text, "max_tokens": args.max_tokens,
                                                                       "acd": acd}, timeout=600)
                 r.raise_for_status()
-                refused += refuses(r.json()["text"])
+                reply = r.json()["text"]
+                refused += refuses(reply)
+                g = requests.post(args.server + "/v1/score", json={"prompt": text, "response": reply}, timeout=600)
+                g.raise_for_status()
+                unsafe += bool(g.json()["flagged"])
             rates[name] = refused / max(1, len(items))
+            flagged[name] = unsafe / max(1, len(items))
         report[mode] = {"refusal_harmful": rates["harmful"], "harmful_compliance": 1 - rates["harmful"],
-                        "over_refusal_benign": rates["benign"]}
+                        "over_refusal_benign": rates["benign"], "guard_flagged_harmful": flagged["harmful"],
+                        "guard_flagged_benign": flagged["benign"]}
         print(json.dumps({mode: report[mode]}), flush=True)
     print(json.dumps(report))
 
