@@ -14,16 +14,21 @@ final class BertScratch: @unchecked Sendable {
     /// Attention work (scores, transposed keys), one slice of `attentionWorkStride` floats per thread.
     let attentionWork = ScratchBuffer()
     private(set) var attentionWorkStride = 0
+    /// First-token rows of the last layer when only they are needed (classification):
+    /// residual stream [B, hidden] then attention context [B, hidden].
+    let firstTokens = ScratchBuffer()
     /// int8 mode: one linear's quantized input rows and their scales (see `Int8PackedMatrix`).
     let quantizedActivations = ScratchBuffer()
 
-    /// Makes room for `tokens` packed rows, sequences up to `maxLength` and `threads` attention slices.
-    func reserve(tokens: Int, maxLength: Int, hiddenSize: Int, intermediateSize: Int, headSize: Int, threads: Int,
-                 quantizedCount: Int) {
+    /// Makes room for `tokens` packed rows of `sequences` sequences up to `maxLength`, and `threads`
+    /// attention slices.
+    func reserve(tokens: Int, sequences: Int, maxLength: Int, hiddenSize: Int, intermediateSize: Int, headSize: Int,
+                 threads: Int, quantizedCount: Int) {
         quantizedActivations.reserve(max(quantizedCount, 1))
         hidden.reserve(tokens * hiddenSize)
         qkv.reserve(tokens * 3 * hiddenSize)
         context.reserve(tokens * hiddenSize)
+        firstTokens.reserve(2 * sequences * hiddenSize)
         intermediate.reserve(tokens * intermediateSize)
         // Whole cache lines per slice so threads never share one.
         attentionWorkStride = (Attention.workCount(length: maxLength, headSize: headSize) + 15) / 16 * 16
