@@ -72,6 +72,20 @@ import ModelIO
         }
     }
 
+    @Test func feedForwardChunks_matchOneChunk() throws {
+        // The FFN runs over row chunks; chunks of 3 rows (splitting sequences) must equal one chunk of all rows.
+        let model = try BertModel.load(at: Fixtures.bert("with-types"), options: EngineOptions(blasThreadCount: 1))
+        for batch in try Fixtures.expected("with-types").batches {
+            let whole = try model.forward(batch.tokenBatch).lastHiddenState
+            model.scratch.feedForwardChunkRows = 3
+            let chunked = try model.forward(batch.tokenBatch).lastHiddenState
+            model.scratch.feedForwardChunkRows = 256
+            #expect(batch.tokenBatch.tokenCount > 3)
+            #expect(maxAbsDifference(chunked, whole) <= 1e-6)
+            #expect(maxAbsDifference(chunked, batch.hiddenStates.last!) <= 1e-4)
+        }
+    }
+
     @Test func scratch_isReusedAcrossGrowingAndShrinkingBatches() throws {
         let model = try ModelLoader.loadClassifier(at: Fixtures.bert("no-types"), options: EngineOptions())
         let batches = try Fixtures.expected("no-types").batches

@@ -32,7 +32,7 @@ extension BertLayer {
         // x₀ = LayerNorm(x₀ + context₀ Wₒᵀ + bₒ), then x₀ = LayerNorm(x₀ + act(x₀ W₁ᵀ + b₁) W₂ᵀ + b₂)
         attentionOutput.forwardAccumulating(context, rows: batch, into: residual, threads: threads, scratch: quantScratch)
         attentionLayerNorm.apply(residual, rows: batch)
-        let inner = scratch.intermediate.pointer  // [B, i] (room for T rows)
+        let inner = scratch.intermediate.pointer  // [B, i] (reserved for at least B rows)
         intermediate.forward(residual, rows: batch, into: inner, threads: threads, scratch: quantScratch)
         activation.apply(inner, count: batch * intermediate.outFeatures)
         output.forwardAccumulating(inner, rows: batch, into: residual, threads: threads, scratch: quantScratch)
