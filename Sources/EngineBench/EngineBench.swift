@@ -36,7 +36,10 @@ struct EngineBench: ParsableCommand {
     @Option(help: "Golden JSONL (input_ids, token_type_ids, p_unsafe) of the classifier in --classifier: check fp32 and int8 P(unsafe) instead of benchmarking.")
     var golden: String?
 
-    @Option(help: "Guard classifier directory for --golden.")
+    @Flag(help: "Also time the guard classifier in --classifier (last layer on [CLS] rows only) at the same shapes.")
+    var classify = false
+
+    @Option(help: "Guard classifier directory for --golden and --classify.")
     var classifier = "Models/rampart-guard-minilm"
 
     @Flag(help: "Skip the PyTorch / ONNX Runtime peers.")
@@ -105,6 +108,11 @@ struct EngineBench: ParsableCommand {
             }
         }
 
+        var classifierTiming = ClassifierTiming(model: URL(fileURLWithPath: classifier), threads: threads, int8: int8)
+        if classify {
+            try classifierTiming.measure(shapes: shapes, inputs: inputs, runs: runs, warmup: warmup)
+        }
+
         var peers = PeerResults()
         if !noPeers {
             do {
@@ -117,6 +125,7 @@ struct EngineBench: ParsableCommand {
         let table = BenchTable(shapes: shapes, measured: measured, measuredInt8: measuredInt8, peers: peers, config: config)
         print(table.render())
         print(table.renderTargets())
+        if classify { print(classifierTiming.render(shapes: shapes, peers: peers)) }
         print("load average at start: \(startLoad); at end: \(Self.loadAverage())")
     }
 

@@ -35,6 +35,21 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 
+    /// Drops this process's resident pages wholly inside `range` (byte offsets into the file) once
+    /// their contents have been copied out, e.g. an fp16 weight converted to fp32: the mapping stays
+    /// valid and a later read faults the page in again from the file.
+    ///
+    /// Only for ranges nobody has written through the mapping: on this private mapping MADV_DONTNEED
+    /// discards written (copy-on-write) pages, and a later read sees the file's bytes again.
+    public func discardPages(in range: Range<Int>) {
+        guard let base = bytes.baseAddress, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + range.lowerBound + page - 1) / page * page
+        let end = (Int(bitPattern: base) + range.upperBound) / page * page
+        guard end > start else { return }
+        madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED)
+    }
+
     deinit {
         if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }

@@ -118,11 +118,45 @@ public final class SafetensorsFile: @unchecked Sendable {
     /// Loads a tensor as fp32.
     ///
     /// F16, BF16 and F64 are converted into an owned aligned buffer. F32 is borrowed zero-copy from
-    /// the mapping when `zeroCopy` is true and the data is 4-byte aligned, otherwise copied.
+    /// the mapping when `zeroCopy` is true and the data is 4-byte aligned, otherwise copied. Once a
+    /// tensor is converted or copied, the mapping's pages holding it are dropped from memory (they
+    /// would otherwise stay resident next to the copy while the file is mapped).
     public func tensor(named name: String, zeroCopy: Bool = true) throws -> Tensor {
         guard let entry = entries[name] else {
             throw ModelIOError.missingTensor(tensor: name, location: path)
         }
+        let tensor = try load(entry, zeroCopy: zeroCopy)
+        if tensor.isOwned { file.discardPages(in: fileRange(of: entry)) }
+        return tensor
+    }
+
+    /// A 2-D tensor as a row table (an embedding): F16 stays fp16, borrowed from the mapping when
+    /// `zeroCopy` (only the rows read become resident) and copied otherwise; other dtypes load as
+    /// `tensor(named:zeroCopy:)` does.
+    public func rowTable(named name: String, zeroCopy: Bool = true) throws -> RowTable {
+        guard let entry = entries[name] else {
+            throw ModelIOError.missingTensor(tensor: name, location: path)
+        }
+        guard entry.shape.count == 2 else {
+            throw ModelIOError.invalidTensorEntry(file: path, tensor: name, detail: "a row table needs 2 dimensions, shape is \(entry.shape)")
+        }
+        guard entry.dtype == .f16, entry.elementCount > 0 else { return RowTable(try tensor(named: name, zeroCopy: zeroCopy)) }
+        let raw = rawBytes(of: entry)
+        let (rows, columns) = (entry.shape[0], entry.shape[1])
+        guard zeroCopy else {
+            let table = RowTable(copyingFloat16: raw.baseAddress!, rows: rows, columns: columns)
+            file.discardPages(in: fileRange(of: entry))
+            return table
+        }
+        return RowTable(float16: raw.baseAddress!, rows: rows, columns: columns, owner: file)
+    }
+
+    /// The entry's byte range within the whole file.
+    private func fileRange(of entry: Entry) -> Range<Int> {
+        (dataOffset + entry.byteRange.lowerBound)..<(dataOffset + entry.byteRange.upperBound)
+    }
+
+    private func load(_ entry: Entry, zeroCopy: Bool) throws -> Tensor {
         let raw = rawBytes(of: entry)
         let count = entry.elementCount
         switch entry.dtype {
@@ -154,7 +188,7 @@ public final class SafetensorsFile: @unchecked Sendable {
             for i in 0..<count { out[i] = Float(raw.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
             return tensor
         default:
-            throw ModelIOError.unsupportedDType(file: path, tensor: name, dtype: entry.dtype.rawValue)
+            throw ModelIOError.unsupportedDType(file: path, tensor: entry.name, dtype: entry.dtype.rawValue)
         }
     }
 }

@@ -71,6 +71,17 @@ public final class WeightStore: @unchecked Sendable {
 
     /// Takes the tensor `key` as fp32, checking it has exactly `shape`.
     public func tensor(_ key: String, shape: [Int]) throws -> Tensor {
+        try take(key, shape: shape).tensor(named: key, zeroCopy: zeroCopy)
+    }
+
+    /// Takes the 2-D tensor `key` [rows, columns] as a row table (embeddings: fp16 checkpoints stay
+    /// fp16, see `RowTable`), checking it has exactly `shape`.
+    public func rowTable(_ key: String, shape: [Int]) throws -> RowTable {
+        try take(key, shape: shape).rowTable(named: key, zeroCopy: zeroCopy)
+    }
+
+    /// The file holding `key`, after checking its shape and marking it used.
+    private func take(_ key: String, shape: [Int]) throws -> SafetensorsFile {
         guard let file = fileForKey[key], let entry = file.entries[key] else {
             throw ModelIOError.missingTensor(tensor: key, location: location)
         }
@@ -78,7 +89,7 @@ public final class WeightStore: @unchecked Sendable {
             throw ModelIOError.shapeMismatch(file: file.path, tensor: key, expected: shape, actual: entry.shape)
         }
         usedKeys.insert(key)
-        return try file.tensor(named: key, zeroCopy: zeroCopy)
+        return file
     }
 
     /// Keys never taken with `tensor(_:shape:)`, sorted: report them as warnings after binding.

@@ -30,6 +30,29 @@ public enum Attention {
         }
     }
 
+    /// Floats of `work` one `forwardFirstQuery` call needs for sequences up to `length` tokens.
+    public static func firstQueryWorkCount(length: Int) -> Int { max(length, 1) }
+
+    /// Attention of the sequence's *first* query row only, over all `length` keys and values:
+    /// context [heads·headSize] = softmax(scale · q₀,h K_hᵀ) V_h per head. What a classifier that reads
+    /// only the first ([CLS]) token needs from its last layer. `work` holds `firstQueryWorkCount` floats.
+    public static func forwardFirstQuery(
+        qkv: UnsafePointer<Float>, length: Int, heads: Int, headSize: Int, scale: Float,
+        context: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>
+    ) {
+        let h = heads * headSize
+        for head in 0..<heads {
+            let q = qkv + head * headSize, k = qkv + h + head * headSize, v = qkv + 2 * h + head * headSize
+            // scores [1, L] = scale · q₀ [1, d] · Kᵀ [d, L]
+            BLAS.gemm(.none, .transposed, m: 1, n: length, k: headSize, alpha: scale,
+                      a: q, lda: 3 * h, b: k, ldb: 3 * h, c: work, ldc: length)
+            Kernels.softmax(work, rows: 1, cols: length, validCount: length)
+            // context[head] [1, d] = P [1, L] · V [L, d]
+            BLAS.gemm(.none, .none, m: 1, n: headSize, k: length,
+                      a: work, lda: length, b: v, ldb: 3 * h, c: context + head * headSize, ldc: h)
+        }
+    }
+
     /// The BLAS + Swift softmax path (any CPU).
     static func forwardPortable(
         qkv: UnsafePointer<Float>, length: Int, heads: Int, headSize: Int, scale: Float,

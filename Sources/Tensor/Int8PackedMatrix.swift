@@ -19,7 +19,9 @@ public final class Int8PackedMatrix: @unchecked Sendable {
         guard CPUFeatures.hasAVX512VNNI, outFeatures > 0, inFeatures > 0 else { return nil }
         self.outFeatures = outFeatures
         self.inFeatures = inFeatures
-        packed = .allocate(byteCount: rk_qpacked_weight_bytes(Int32(outFeatures), Int32(inFeatures)), alignment: 64)
+        let byteCount = rk_qpacked_weight_bytes(Int32(outFeatures), Int32(inFeatures))
+        packed = UnsafeMutableRawBufferPointer(
+            start: AlignedMemory.allocate(byteCount: byteCount, alignment: 64).pointer, count: byteCount)
         var scales = [Float](repeating: 0, count: outFeatures)
         var sums = [Int32](repeating: 0, count: outFeatures)
         rk_quantize_pack_weight(weight, Int32(outFeatures), Int32(inFeatures),
@@ -28,7 +30,7 @@ public final class Int8PackedMatrix: @unchecked Sendable {
         columnSums = sums
     }
 
-    deinit { packed.deallocate() }
+    deinit { AlignedMemory.deallocate(packed.baseAddress!, byteCount: packed.count) }
 
     /// Floats of `scratch` one `multiply` over `rows` rows needs (quantized rows, scales, offsets).
     public func scratchCount(rows: Int) -> Int {

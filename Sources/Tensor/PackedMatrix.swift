@@ -17,11 +17,11 @@ public final class PackedMatrix: @unchecked Sendable {
         guard CPUFeatures.hasAVX512, outFeatures > 0, inFeatures > 0 else { return nil }
         self.outFeatures = outFeatures
         self.inFeatures = inFeatures
-        storage = Tensor.allocateAligned(count: rk_packed_weight_count(Int32(outFeatures), Int32(inFeatures)))
+        storage = Tensor.allocateAligned(count: rk_packed_weight_count(Int32(outFeatures), Int32(inFeatures))).storage
         rk_pack_weight(weight, Int32(outFeatures), Int32(inFeatures), storage.baseAddress!)
     }
 
-    deinit { UnsafeMutableRawPointer(storage.baseAddress!).deallocate() }
+    deinit { Tensor.deallocateAligned(storage) }
 
     /// A copy of the weight in its original [outFeatures, inFeatures] layout (callers that fuse
     /// already-packed linears; the packed layout is lossless).

@@ -10,20 +10,22 @@ public final class ScratchBuffer: @unchecked Sendable {
 
     /// Creates a buffer holding `capacity` floats (zero-filled).
     public init(capacity: Int = 0) {
-        storage = Tensor.allocateAligned(count: capacity)
-        storage.initialize(repeating: 0)
+        let (storage, zeroed) = Tensor.allocateAligned(count: capacity)
+        if !zeroed { storage.initialize(repeating: 0) }
+        self.storage = storage
     }
 
-    deinit { UnsafeMutableRawPointer(storage.baseAddress!).deallocate() }
+    deinit { Tensor.deallocateAligned(storage) }
 
     /// Ensures room for `count` floats and returns the (aligned) base address.
     @discardableResult
     public func reserve(_ count: Int) -> UnsafeMutablePointer<Float> {
         if count > storage.count {
-            UnsafeMutableRawPointer(storage.baseAddress!).deallocate()
+            Tensor.deallocateAligned(storage)
             // Grow by at least 1.5x so slowly increasing batch sizes do not reallocate every call.
-            storage = Tensor.allocateAligned(count: max(count, storage.count + storage.count / 2))
-            storage.initialize(repeating: 0)
+            let (grown, zeroed) = Tensor.allocateAligned(count: max(count, storage.count + storage.count / 2))
+            if !zeroed { grown.initialize(repeating: 0) }
+            storage = grown
         }
         return storage.baseAddress!
     }

@@ -25,8 +25,9 @@ public final class Tensor: @unchecked Sendable {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
         self.shape = shape
         self.count = shape.reduce(1, *)
-        self.storage = Tensor.allocateAligned(count: count)
-        self.storage.initialize(repeating: 0)
+        let (storage, zeroed) = Tensor.allocateAligned(count: count)
+        self.storage = storage
+        if !zeroed { storage.initialize(repeating: 0) }
         self.ownsStorage = true
         self.owner = nil
     }
@@ -57,7 +58,7 @@ public final class Tensor: @unchecked Sendable {
 
     deinit {
         if ownsStorage, let base = storage.baseAddress {
-            UnsafeMutableRawPointer(base).deallocate()
+            Tensor.deallocateAligned(UnsafeMutableBufferPointer(start: base, count: count))
         }
     }
 
@@ -71,12 +72,19 @@ public final class Tensor: @unchecked Sendable {
     /// A copy of the elements as an array.
     public func toArray() -> [Float] { Array(storage) }
 
-    /// Allocates `count` floats (at least one, so the base address is never nil) aligned to `alignment`.
-    static func allocateAligned(count: Int) -> UnsafeMutableBufferPointer<Float> {
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: alignment)
+    /// Allocates `count` floats (at least one, so the base address is never nil) aligned to `alignment`
+    /// (large blocks are mapped, see `AlignedMemory`); `zeroed` when the memory is already zero.
+    /// Release with `deallocateAligned`.
+    static func allocateAligned(count: Int) -> (storage: UnsafeMutableBufferPointer<Float>, zeroed: Bool) {
+        let (raw, zeroed) = AlignedMemory.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: alignment)
         let typed = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        return UnsafeMutableBufferPointer(start: typed, count: count)
+        return (UnsafeMutableBufferPointer(start: typed, count: count), zeroed)
+    }
+
+    /// Releases storage from `allocateAligned` (the buffer's count must be the allocated count).
+    static func deallocateAligned(_ storage: UnsafeMutableBufferPointer<Float>) {
+        AlignedMemory.deallocate(UnsafeMutableRawPointer(storage.baseAddress!),
+                                 byteCount: max(storage.count, 1) * MemoryLayout<Float>.stride)
     }
 }
 

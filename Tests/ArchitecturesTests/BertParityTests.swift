@@ -57,6 +57,35 @@ import ModelIO
         }
     }
 
+    @Test func firstTokensOnly_matchesFullLastLayer() throws {
+        // The classifier's last layer runs for the [CLS] rows only; they must equal the full layer's first rows.
+        let model = try BertModel.load(at: Fixtures.bert("with-types"), options: EngineOptions(blasThreadCount: 1))
+        let h = model.config.hiddenSize
+        for batch in try Fixtures.expected("with-types").batches {
+            let tokens = batch.tokenBatch
+            let full = try model.encode(tokens)
+            let fullFirst = full.offsets.flatMap { Array(UnsafeBufferPointer(start: full.hidden + $0 * h, count: h)) }
+            let first = try model.encode(tokens, firstTokensOnly: true)
+            #expect(first.offsets == Array(0..<tokens.batchSize))
+            let firstRows = Array(UnsafeBufferPointer(start: first.hidden, count: tokens.batchSize * h))
+            #expect(maxAbsDifference(firstRows, fullFirst) <= 1e-5, "lengths \(tokens.lengths)")
+        }
+    }
+
+    @Test func feedForwardChunks_matchOneChunk() throws {
+        // The FFN runs over row chunks; chunks of 3 rows (splitting sequences) must equal one chunk of all rows.
+        let model = try BertModel.load(at: Fixtures.bert("with-types"), options: EngineOptions(blasThreadCount: 1))
+        for batch in try Fixtures.expected("with-types").batches {
+            let whole = try model.forward(batch.tokenBatch).lastHiddenState
+            model.scratch.feedForwardChunkRows = 3
+            let chunked = try model.forward(batch.tokenBatch).lastHiddenState
+            model.scratch.feedForwardChunkRows = 256
+            #expect(batch.tokenBatch.tokenCount > 3)
+            #expect(maxAbsDifference(chunked, whole) <= 1e-6)
+            #expect(maxAbsDifference(chunked, batch.hiddenStates.last!) <= 1e-4)
+        }
+    }
+
     @Test func scratch_isReusedAcrossGrowingAndShrinkingBatches() throws {
         let model = try ModelLoader.loadClassifier(at: Fixtures.bert("no-types"), options: EngineOptions())
         let batches = try Fixtures.expected("no-types").batches

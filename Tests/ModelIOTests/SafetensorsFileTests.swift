@@ -37,6 +37,37 @@ import Tensor
         }
     }
 
+    @Test func rowTable_keepsF16AndConvertsRowsExactly() throws {
+        // 3 rows x 5 columns; a later F16 tensor spans several pages so discarding its pages is exercised.
+        let values: [Float] = (0..<15).map { Float($0) * 0.37 - 2 }
+        let big: [Float] = (0..<6000).map { Float($0 % 97) / 8 }
+        func half(_ v: [Float]) -> [UInt8] { v.flatMap { withUnsafeBytes(of: Float16($0).bitPattern.littleEndian, Array.init) } }
+        var b = SafetensorsBuilder()
+        b.addRaw("emb", dtype: "F16", shape: [3, 5], bytes: half(values))
+        b.addRaw("big", dtype: "F16", shape: [2, 3000], bytes: half(big))
+        b.addF32("f", shape: [2, 2], values: [1, 2, 3, 4])
+        let file = try SafetensorsFile(url: SafetensorsBuilder.write(b.build()))
+        for zeroCopy in [true, false] {
+            let table = try file.rowTable(named: "emb", zeroCopy: zeroCopy)
+            #expect(table.isFloat16 && table.rows == 3 && table.columns == 5)
+            var row = [Float](repeating: 0, count: 5)
+            for r in 0..<3 {
+                table.copyRow(r, into: &row)
+                #expect(row == values[(r * 5)..<(r * 5 + 5)].map { Float(Float16($0)) })
+            }
+        }
+        // Converting "big" drops its mapped pages; the mapping must still read the same bytes.
+        let first = try file.tensor(named: "big").toArray()
+        let second = try file.tensor(named: "big").toArray()
+        #expect(first == second && first == big.map { Float(Float16($0)) })
+        let f32 = try file.rowTable(named: "f")
+        #expect(!f32.isFloat16)
+        var row = [Float](repeating: 0, count: 2)
+        f32.copyRow(1, into: &row)
+        #expect(row == [3, 4])
+        #expect(throws: ModelIOError.self) { try file.rowTable(named: "missing") }
+    }
+
     @Test func truncatedFile_namesFileAndTensor() throws {
         var b = SafetensorsBuilder()
         b.addF32("encoder.weight", shape: [4, 4], values: [Float](repeating: 1, count: 16))

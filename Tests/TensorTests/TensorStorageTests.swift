@@ -37,4 +37,29 @@ import Testing
         #expect(scratch.capacity >= 15)  // grows by at least 1.5x
         #expect(Int(bitPattern: scratch.pointer) % Tensor.alignment == 0)
     }
+
+    @Test func largeTensor_isMappedZeroFilledAndWritable() {
+        // Above AlignedMemory.mappingThreshold: an anonymous mapping, zero without initialisation.
+        let count = AlignedMemory.mappingThreshold / MemoryLayout<Float>.stride + 3
+        let t = Tensor(zeros: [count])
+        #expect(Int(bitPattern: t.pointer) % Tensor.alignment == 0)
+        #expect(t.toArray().allSatisfy { $0 == 0 })
+        t.pointer[count - 1] = 5
+        #expect(t.pointer[count - 1] == 5)
+        let scratch = ScratchBuffer(capacity: 4)
+        scratch.reserve(count)  // grows from malloc'd to mapped storage
+        #expect(scratch.capacity >= count)
+        scratch.pointer[count - 1] = 1
+    }
+
+    @Test func rowTable_float16RowsMatchConversion() {
+        let values: [Float] = [1, -0.5, 3.25, 1e-3, 65504, -7, 0.1, 2]
+        let bits = values.map { Float16($0).bitPattern }
+        let table = bits.withUnsafeBytes { RowTable(copyingFloat16: $0.baseAddress!, rows: 2, columns: 4) }
+        var row = [Float](repeating: 0, count: 4)
+        table.copyRow(1, into: &row)
+        #expect(row == values[4...].map { Float(Float16($0)) })
+        let fp32 = RowTable(Tensor(zeros: [3, 4]))
+        #expect(!fp32.isFloat16 && fp32.rows == 3 && fp32.columns == 4)
+    }
 }

@@ -4,7 +4,7 @@ import Tensor
 /// `BertEmbeddings` (modeling_bert.py): word + absolute position + token-type embeddings, then
 /// LayerNorm. Dropout is inference-time identity.
 struct BertEmbeddings: @unchecked Sendable {
-    let wordEmbeddings: Tensor      // [vocab, hidden]
+    let wordEmbeddings: RowTable    // [vocab, hidden]; fp16 checkpoints stay fp16 (RowTable)
     let positionEmbeddings: Tensor  // [maxPositions, hidden]
     let tokenTypeEmbeddings: Tensor?  // [typeVocab, hidden]; nil when type_vocab_size is 0
     let layerNorm: LayerNormWeights
@@ -13,7 +13,7 @@ struct BertEmbeddings: @unchecked Sendable {
     /// Binds `<prefix>embeddings.*`.
     init(config: BertConfig, prefix: String, weights: WeightStore) throws {
         let h = config.hiddenSize
-        wordEmbeddings = try weights.tensor("\(prefix)embeddings.word_embeddings.weight", shape: [config.vocabSize, h])
+        wordEmbeddings = try weights.rowTable("\(prefix)embeddings.word_embeddings.weight", shape: [config.vocabSize, h])
         positionEmbeddings = try weights.tensor(
             "\(prefix)embeddings.position_embeddings.weight", shape: [config.maxPositionEmbeddings, h])
         tokenTypeEmbeddings = config.typeVocabSize > 0
@@ -32,7 +32,7 @@ struct BertEmbeddings: @unchecked Sendable {
             for position in 0..<batch.lengths[b] {
                 let cell = b * batch.sequenceLength + position
                 let row = out + (offsets[b] + position) * h
-                row.update(from: wordEmbeddings.pointer + Int(batch.ids[cell]) * h, count: h)
+                wordEmbeddings.copyRow(Int(batch.ids[cell]), into: row)
                 // BERT positions are absolute and start at 0 for every sequence.
                 Kernels.add(row, positionEmbeddings.pointer + position * h, count: h)
                 if let types = tokenTypeEmbeddings {

@@ -38,7 +38,8 @@ public final class BertForSequenceClassification: LoadableClassifier, @unchecked
     /// Logits, row-major [batchSize, numLabels].
     public func classify(_ batch: TokenBatch) throws -> [Float] {
         let h = bert.config.hiddenSize
-        let encoded = try bert.encode(batch)
+        // The pooler reads only [CLS]: the last layer runs for the first token of each sequence.
+        let encoded = try bert.encode(batch, firstTokensOnly: true)
         let rows = batch.batchSize
         guard rows > 0 else { return [] }
         let buffer = pooled.reserve(2 * rows * h)

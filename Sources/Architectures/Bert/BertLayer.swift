@@ -82,11 +82,17 @@ struct BertLayer: @unchecked Sendable {
         attentionOutput.forwardAccumulating(context, rows: tokens, into: x, threads: threads, scratch: quantScratch)
         attentionLayerNorm.apply(x, rows: tokens)
 
-        // x = LayerNorm(x + act(x W₁ᵀ + b₁) W₂ᵀ + b₂)
-        let inner = scratch.intermediate.pointer  // [T, i]
-        intermediate.forward(x, rows: tokens, into: inner, threads: threads, scratch: quantScratch)
-        activation.apply(inner, count: tokens * intermediate.outFeatures)
-        output.forwardAccumulating(inner, rows: tokens, into: x, threads: threads, scratch: quantScratch)
+        // x = LayerNorm(x + act(x W₁ᵀ + b₁) W₂ᵀ + b₂), over row chunks (rows are independent here), so the
+        // intermediate activations stay [chunk, i] and in cache between the two GEMMs.
+        let inner = scratch.intermediate.pointer  // [chunk, i]
+        let chunk = max(1, scratch.feedForwardChunkRows)
+        for start in stride(from: 0, to: tokens, by: chunk) {
+            let rows = min(chunk, tokens - start)
+            let xs = x + start * h
+            intermediate.forward(xs, rows: rows, into: inner, threads: threads, scratch: quantScratch)
+            activation.apply(inner, count: rows * intermediate.outFeatures)
+            output.forwardAccumulating(inner, rows: rows, into: xs, threads: threads, scratch: quantScratch)
+        }
         outputLayerNorm.apply(x, rows: tokens)
     }
 }

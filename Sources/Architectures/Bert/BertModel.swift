@@ -57,8 +57,12 @@ public final class BertModel: @unchecked Sendable {
     /// Returns the packed final hidden states [tokenCount, hidden] (valid until the next call) and
     /// each sequence's first row. `observer`, if given, sees the packed states after the embeddings
     /// (stage 0) and after each layer (stage n), for parity dumps.
+    ///
+    /// `firstTokensOnly` (without an observer): the last layer computes only each sequence's first
+    /// token (see `BertLayer.forwardFirstTokens`), and the result is [batchSize, hidden] with offsets
+    /// 0, 1, 2, …: all a classifier reading [CLS] needs, for about a sixth less work in a 6-layer model.
     func encode(
-        _ batch: TokenBatch, observer: ((Int, UnsafePointer<Float>) -> Void)? = nil
+        _ batch: TokenBatch, firstTokensOnly: Bool = false, observer: ((Int, UnsafePointer<Float>) -> Void)? = nil
     ) throws -> (hidden: UnsafePointer<Float>, offsets: [Int]) {
         try batch.validate(vocabSize: config.vocabSize, typeVocabSize: config.typeVocabSize,
                            maxPositions: config.maxPositionEmbeddings)
@@ -66,7 +70,7 @@ public final class BertModel: @unchecked Sendable {
         offsets.reserveCapacity(batch.batchSize)
         var tokens = 0
         for length in batch.lengths { offsets.append(tokens); tokens += length }
-        scratch.reserve(tokens: tokens, maxLength: batch.lengths.max() ?? 0,
+        scratch.reserve(tokens: tokens, sequences: batch.batchSize, maxLength: batch.lengths.max() ?? 0,
                         hiddenSize: config.hiddenSize, intermediateSize: config.intermediateSize,
                         headSize: config.headSize, threads: threads,
                         quantizedCount: layers.first?.quantizedScratchCount(tokens: tokens) ?? 0)
@@ -74,6 +78,11 @@ public final class BertModel: @unchecked Sendable {
         embeddings.forward(batch, offsets: offsets, into: scratch.hidden.pointer)
         observer?(0, scratch.hidden.pointer)
         for (index, layer) in layers.enumerated() {
+            if firstTokensOnly, observer == nil, index == layers.count - 1 {
+                let first = layer.forwardFirstTokens(tokens: tokens, offsets: offsets, lengths: batch.lengths,
+                                                     scratch: scratch, threads: threads)
+                return (UnsafePointer(first), Array(0..<batch.batchSize))
+            }
             layer.forward(tokens: tokens, offsets: offsets, lengths: batch.lengths, scratch: scratch, threads: threads)
             observer?(index + 1, scratch.hidden.pointer)
         }

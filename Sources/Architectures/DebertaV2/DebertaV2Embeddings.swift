@@ -6,7 +6,7 @@ import Tensor
 /// `type_vocab_size` > 0, then `embed_proj` when `embedding_size` != `hidden_size`, then LayerNorm.
 /// HF then multiplies by the attention mask; packed rows hold only real tokens, so that is a no-op.
 struct DebertaV2Embeddings: @unchecked Sendable {
-    let wordEmbeddings: Tensor         // word_embeddings.weight: [vocab, E]
+    let wordEmbeddings: RowTable       // word_embeddings.weight: [vocab, E]; fp16 stays fp16
     let positionEmbeddings: Tensor?    // position_embeddings.weight: [maxPositions, E]
     let tokenTypeEmbeddings: Tensor?   // token_type_embeddings.weight: [typeVocab, E]
     let projection: Tensor?            // embed_proj.weight: [hidden, E], no bias
@@ -18,7 +18,7 @@ struct DebertaV2Embeddings: @unchecked Sendable {
     init(config: DebertaV2Config, prefix: String, weights: WeightStore) throws {
         let e = config.embeddingSize, h = config.hiddenSize
         let base = "\(prefix)embeddings"
-        wordEmbeddings = try weights.tensor("\(base).word_embeddings.weight", shape: [config.vocabSize, e])
+        wordEmbeddings = try weights.rowTable("\(base).word_embeddings.weight", shape: [config.vocabSize, e])
         positionEmbeddings = config.isPositionBiasedInput
             ? try weights.tensor("\(base).position_embeddings.weight", shape: [config.maxPositionEmbeddings, e])
             : nil
@@ -41,7 +41,7 @@ struct DebertaV2Embeddings: @unchecked Sendable {
             for position in 0..<batch.lengths[b] {
                 let cell = b * batch.sequenceLength + position
                 let row = sums + (offsets[b] + position) * e
-                row.update(from: wordEmbeddings.pointer + Int(batch.ids[cell]) * e, count: e)
+                wordEmbeddings.copyRow(Int(batch.ids[cell]), into: row)
                 // Absolute positions restart at 0 in every sequence (HF's position_ids[:, :seq]).
                 if let positions = positionEmbeddings {
                     Kernels.add(row, positions.pointer + position * e, count: e)
