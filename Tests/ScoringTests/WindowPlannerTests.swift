@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Scoring
 
@@ -83,4 +84,32 @@ private let planner = WindowPlanner(maxLength: 12, specialTokensSingle: 2, speci
     let plan = planner.plan(prompt: tokens(0 ..< 3), response: [])
     #expect(plan.segments.count == 1)
     #expect(plan.segments[0].second?.isEmpty == true)
+}
+
+/// The server's windows equal the training recipe's (`Models/recipe/windows.py`, via make_window_fixture.py) on a
+/// grid of prompt and response lengths: the default model is trained and validated on exactly what is scored.
+@Test func windowPlanner_matchesTheTrainingRecipe() throws {
+    struct Case: Decodable {
+        struct Window: Decodable { var prompt: [Int]; var response: [Int]? }
+        var max_length: Int
+        var prompt: Int
+        var response: Int?
+        var windows: [Window]
+    }
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Models/fixtures/scoring/windows.json")
+    let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: url))
+    #expect(cases.count > 900)
+    for c in cases {
+        let planner = WindowPlanner(maxLength: c.max_length, specialTokensSingle: 2, specialTokensPair: 3,
+                                    policy: .slidingWindow, maxWindows: 1000)
+        let prompt = tokens(0 ..< c.prompt), response = c.response.map { tokens(1000 ..< 1000 + $0) }
+        let got = planner.plan(prompt: prompt, response: response).segments.map { segment -> [Int] in
+            let p = [Int(segment.first.first!), Int(segment.first.last!) + 1]
+            guard let second = segment.second else { return p }
+            return p + [Int(second.first!) - 1000, Int(second.last!) - 1000 + 1]
+        }
+        let want = c.windows.map { $0.prompt + ($0.response ?? []) }
+        #expect(got == want, "max_length \(c.max_length), prompt \(c.prompt), response \(String(describing: c.response))")
+    }
 }
