@@ -9,7 +9,7 @@ system prompts from Models/acd/prompts stay in place), exactly as Rampart's Cont
   CE(safe branch → safe_target) + CE(adversarial branch → adversarial_target)
   − λ·min(CE(safe branch → adversarial_target), cap) − λ·min(CE(adversarial branch → safe_target), cap)  [harmful only]
 i.e. each prompt is pulled towards its own target and pushed away from the opposite one (the "opposite" objective),
-bounded so the push cannot diverge. Adam, fixed seed, 2 threads; stops at the time box and exports the best-so-far.
+bounded so the push cannot diverge. Adam, fixed seed, --threads (2); stops at the time box and exports the best-so-far.
 """
 import argparse
 import json
@@ -39,9 +39,10 @@ def main():
     parser.add_argument("--push", type=float, default=0.1)
     parser.add_argument("--cap", type=float, default=6.0)
     parser.add_argument("--out", default=os.path.join(HERE, "soft_prompts.safetensors"))
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (1 on a box shared with other jobs)")
     args = parser.parse_args()
     torch.manual_seed(0)
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     rng = random.Random(0)
     tok = AutoTokenizer.from_pretrained(GGUF_DIR, gguf_file=GGUF)
     model = LlamaForCausalLM.from_pretrained(GGUF_DIR, gguf_file=GGUF, dtype=torch.float32).eval()
