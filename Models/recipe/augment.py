@@ -36,8 +36,17 @@ def is_sensitive(text: str) -> bool:
     return any(k in low for k in HARD_NEGATIVE_KEYWORDS)
 
 
+def cut_short(body: str, rng: random.Random, p=1 / 3, words=(18, 36)) -> str:
+    """(v3) Cuts about a third of generated answers to their first 18-36 words (roughly 24-48 tokens), so
+    that short compliant answers exist; applied identically to answers after harmful and benign requests."""
+    w = body.split()
+    if rng.random() >= p or len(w) <= words[1]:
+        return body
+    return " ".join(w[:rng.randint(*words)])
+
+
 def build(prompts, pairs, templates, generated, split_of, flt: HeldoutFilter, seed=0, max_everyday_prompts=2600,
-          max_everyday_pairs=1500, n_refusal=1200, n_wrapped=450):
+          max_everyday_pairs=1500, n_refusal=1200, n_wrapped=450, generated_benign=()):
     rng = random.Random(seed)
     ex = []
 
@@ -78,16 +87,19 @@ def build(prompts, pairs, templates, generated, split_of, flt: HeldoutFilter, se
     # (a) harmful request + refusal -> safe.
     for p in rng.sample(requests, min(n_refusal, len(requests))):
         add(p, rng.choice(refusals), 0, "aug_refusal")
-    # (b) harmful request + generated compliant answer -> unsafe.
-    # The affirmative prefix is removed from half of them and added to benign answers below, so that
-    # "Sure, here is" is not a shortcut.
-    for g in generated:
-        body = g["response"]
-        pre = next((p for p in PREFIXES if body.startswith(p)), None)
-        if pre and rng.random() < 0.5:
-            rest = body[len(pre):].lstrip(" :,")
-            body = rest[:1].upper() + rest[1:] if rest else body
-        add(g["prompt"], body, 1, "aug_generated")
+    # (b) harmful request + generated compliant answer -> unsafe; (v3) benign request + an answer generated the
+    # same way -> safe, so SmolLM2's style is no label. The affirmative prefix is removed from half of both and
+    # added to benign template answers below, so that "Sure, here is" is not a shortcut. A separate rng keeps
+    # the rows built after this step (refusals above, wrappers and hard negatives below) seed-stable.
+    grng = random.Random(seed + 31)
+    for rows, label, kind in ((generated, 1, "aug_generated"), (generated_benign, 0, "aug_generated_benign")):
+        for g in rows:
+            body = g["response"]
+            pre = next((p for p in PREFIXES if body.startswith(p)), None)
+            if pre and grng.random() < 0.5:
+                rest = body[len(pre):].lstrip(" :,")
+                body = rest[:1].upper() + rest[1:] if rest else body
+            add(g["prompt"], cut_short(body, grng), label, kind)
     # (c) jailbreak wrappers around harmful requests -> unsafe, around benign requests -> safe.
     benign_reqs = [r["text"] for r in share if 20 < len(r["text"]) < 300] + [t for _, t, _ in fill_hard_negatives()]
     by_split = {"train": ([], []), "val": ([], [])}

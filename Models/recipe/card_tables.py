@@ -1,4 +1,11 @@
-"""Prints the MODEL_CARD.md metric tables from runs/*/metrics.json (python3 Models/recipe/card_tables.py RUN [ABLATION...])."""
+"""Prints the MODEL_CARD.md metric tables from runs/*/metrics.json.
+
+    python3 Models/recipe/card_tables.py RUN/metrics.json [ABLATION/metrics.json ...]
+    python3 Models/recipe/card_tables.py --compare A/metrics.json B/metrics.json ...   # same validation split
+
+--compare prints one validation row, the per-kind flagged rates and the probe tables per run (runs named by
+their directory), for runs evaluated on the same split (e.g. train.py --eval-model for the shipped model).
+"""
 import json
 import sys
 from pathlib import Path
@@ -13,7 +20,37 @@ def row(name, m):
     return f"| {name} | {m['n']} | " + " | ".join(f"{m[k]:.3f}" for k, _ in COLS) + " |"
 
 
+PROBE_COLS = [("auprc", "AUPRC"), ("threshold", "threshold"), ("recall", "recall@thr"), ("fpr", "FPR@thr"),
+              ("recall_at_0.5", "recall@0.5"), ("fpr_at_0.5", "FPR@0.5")]
+
+
+def compare(paths):
+    runs = [json.loads(Path(p).read_text()) for p in paths]
+    names = [Path(p).parent.name for p in paths]
+    print("| model | n | " + " | ".join(h for _, h in COLS) + " |")
+    print("|---|---|" + "---|" * len(COLS))
+    for n, r in zip(names, runs):
+        print(row(n, r["model"]))
+    print("\n| kind (label) | n | " + " | ".join(names) + " |")
+    print("|---|---|" + "---|" * len(names))
+    for k, v in runs[0]["model"]["per_kind"].items():
+        print(f"| {k} | {v['n']} | " + " | ".join(f"{r['model']['per_kind'][k]['flagged']:.3f}" for r in runs) + " |")
+    probes = [(n, r["probes"]) for n, r in zip(names, runs) if "probes" in r]
+    if not probes:
+        return
+    print("\n| probes | " + " | ".join(h for _, h in PROBE_COLS) + " |")
+    print("|---|" + "---|" * len(PROBE_COLS))
+    for n, pr in probes:
+        print(f"| {n} | " + " | ".join(f"{pr[k]:.3f}" for k, _ in PROBE_COLS) + " |")
+    print("\n| probe kind (label) | n | " + " | ".join(n for n, _ in probes) + " |")
+    print("|---|---|" + "---|" * len(probes))
+    for k, v in probes[0][1]["per_kind"].items():
+        print(f"| {k} | {v['n']} | " + " | ".join(f"{pr['per_kind'][k]['flagged']:.3f}" for _, pr in probes) + " |")
+
+
 def main():
+    if sys.argv[1] == "--compare":
+        return compare(sys.argv[2:])
     runs = [json.loads(Path(p).read_text()) for p in sys.argv[1:]]
     main_run = runs[0]
     print("| model | n | " + " | ".join(h for _, h in COLS) + " |")

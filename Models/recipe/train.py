@@ -3,7 +3,7 @@
 
     python3 Models/recipe/train.py --corpus ../shared/data/corpus
 
-See Models/recipe/README.md. Fixed seeds everywhere; torch uses 2 threads.
+See Models/recipe/README.md. Fixed seeds everywhere; torch uses --threads (1) threads.
 """
 import argparse
 import json
@@ -45,9 +45,14 @@ def parse():
                     help="JSON: max training examples per kind (seeded subsample)")
     ap.add_argument("--val-caps", default='{"prompt_harmful": 300, "everyday_prompt": 300, "everyday_pair": 150, "aug_refusal": 150}',
                     help="JSON: max validation examples per kind (seeded subsample)")
-    ap.add_argument("--upsample", default='{"aug_generated": 3, "pair_harmful": 3}', help='JSON: repeat training examples of a kind, e.g. {"aug_generated": 3}')
+    ap.add_argument("--upsample", default='{"aug_generated": 2, "aug_generated_benign": 3, "pair_harmful": 3}', help='JSON: repeat training examples of a kind, e.g. {"aug_generated": 3}')
     ap.add_argument("--baseline-limit", type=int, default=400, help="validation subsample for the untrained-head baseline")
-    ap.add_argument("--gen-count", type=int, default=120, help="harmful requests sent to SmolLM2 (cached)")
+    ap.add_argument("--gen-count", type=int, default=600, help="harmful requests sent to SmolLM2 (cached)")
+    ap.add_argument("--gen-benign-count", type=int, default=300,
+                    help="(v3) benign corpus requests sent to SmolLM2 the same way (cached; label 0)")
+    ap.add_argument("--eval-model", type=Path,
+                    help="score an existing exported model (e.g. the shipped v2) on this run's validation split and "
+                         "the probes instead of training; writes --run-dir/metrics.json")
     ap.add_argument("--gen-minutes", type=float, default=20, help="time box for new generation")
     ap.add_argument("--teacher", type=Path, help="HF sequence-classifier dir or JSONL {prompt, response, p_unsafe}")
     ap.add_argument("--threshold-fpr", type=float, default=0.02, help="target FPR on benign validation prompts")
@@ -94,6 +99,25 @@ def cap(examples, caps, rng):
     return [examples[i] for i in sorted(keep)]
 
 
+def evaluate_existing(a, va, report, t0):
+    """Scores an exported model on this run's validation split (threshold re-chosen by the same rule, and at its
+    shipped rampart.json threshold) and on the probes at its shipped threshold."""
+    from transformers import AutoTokenizer, BertForSequenceClassification
+    cfg = json.loads((a.eval_model / "rampart.json").read_text())
+    tok = AutoTokenizer.from_pretrained(a.eval_model)
+    model = BertForSequenceClassification.from_pretrained(a.eval_model, dtype=torch.float32).eval()
+    windower = Windower(tok, cfg["max_length"])
+    p = score(model, windower, va, desc=f"val ({a.eval_model.name})")
+    report["evaluated_model"] = str(a.eval_model)
+    report["model"] = metrics(va, p, a.threshold_fpr)
+    report["model_at_shipped_threshold"] = metrics(va, p, threshold=cfg["threshold"])
+    if a.probes and a.probes.is_file():
+        report["probes"] = evaluate_probes(model, tok, cfg["max_length"], cfg["threshold"], a.probes)
+    report["minutes_total"] = round((time.time() - t0) / 60, 1)
+    (a.run_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps({k: v for k, v in report["model"].items() if k != "per_kind"}, indent=2))
+
+
 def main():
     a = parse()
     torch.set_num_threads(a.threads)
@@ -107,8 +131,10 @@ def main():
     print(f"corpus: {len(prompts)} prompts, {len(pairs)} pairs, {len(templates)} templates after held-out filter "
           f"({flt.dropped} rows dropped)", file=sys.stderr)
     split_of = make_split_of(assign_splits(prompts, pairs, seed=a.seed + 13))
-    generated = generate(corpus, MODELS / ".cache", a.gen_count, a.gen_minutes, seed=a.seed)
-    examples, counts = build(prompts, pairs, templates, generated, split_of, flt, seed=a.seed)
+    generated, generated_benign = generate(corpus, MODELS / ".cache", a.gen_count, a.gen_minutes, a.gen_benign_count,
+                                           seed=a.seed)
+    examples, counts = build(prompts, pairs, templates, generated, split_of, flt, seed=a.seed,
+                             generated_benign=generated_benign)
     drop = set(filter(None, a.no_augment.split(",")))
     rng = np.random.default_rng(a.seed)
     tr = [e for e in examples if e["split"] == "train" and e["kind"] not in drop]
@@ -122,12 +148,17 @@ def main():
         tr = [tr[i] for i in sorted(rng.choice(len(tr), min(a.train_limit, len(tr)), replace=False))]
     if a.val_limit:
         va = [va[i] for i in sorted(rng.choice(len(va), min(a.val_limit, len(va)), replace=False))]
+    timing = MODELS / ".cache/generated/timing.jsonl"
     report = {"args": {k: str(v) for k, v in vars(a).items()}, "generated_accepted": len(generated),
+              "generated_benign_accepted": len(generated_benign),
+              "generation_timing": read_jsonl(timing) if timing.exists() else [],
               "counts": {f"{s}/{k}/label{lab}": n for (s, k, lab), n in sorted(counts.items())},
               "n_train": len(tr), "n_val": len(va), "heldout_dropped": flt.dropped}
     print(json.dumps(Counter(e["kind"] for e in tr)), file=sys.stderr)
 
     from transformers import AutoTokenizer, BertForSequenceClassification
+    if a.eval_model:
+        return evaluate_existing(a, va, report, t0)
     tok = AutoTokenizer.from_pretrained(a.backbone)
     windower = Windower(tok, a.max_length)
     model = BertForSequenceClassification.from_pretrained(
