@@ -28,10 +28,7 @@ REPO = MODELS.parent
 RECIPE = MODELS / "recipe"
 sys.path.insert(0, str(RECIPE))
 
-from augment import build, make_split_of  # noqa: E402
-from corpus import assign_splits, load_corpus  # noqa: E402
 from evaluate import metrics  # noqa: E402
-from generate import generate  # noqa: E402
 
 
 def validation_split(corpus: Path):
@@ -46,18 +43,8 @@ def validation_split(corpus: Path):
     if not (cache / "generated" / "smollm2.jsonl").exists():
         sys.exit(f"int8_accuracy: {cache}/generated/smollm2.jsonl is missing; run Models/recipe/generate.py "
                  f"(or train.py) once so the split includes the generated pairs")
-    prompts, pairs, templates, flt = load_corpus(corpus)
-    split_of = make_split_of(assign_splits(prompts, pairs, seed=a.seed + 13))
-    generated = generate(corpus, cache, a.gen_count, 0.0, seed=a.seed)  # cache only: no new generation
-    examples, _ = build(prompts, pairs, templates, generated, split_of, flt, seed=a.seed)
-    rng = np.random.default_rng(a.seed)
-    tr = [e for e in examples if e["split"] == "train"]
-    va = [e for e in examples if e["split"] == "val"]
-    # train.py caps the training set first with the same generator: replay it so the validation draw matches.
-    train.cap(tr, json.loads(a.train_caps), rng)
-    va = train.cap(va, json.loads(a.val_caps), rng)
-    if a.val_limit:
-        va = [va[i] for i in sorted(rng.choice(len(va), min(a.val_limit, len(va)), replace=False))]
+    a.gen_minutes = 0.0  # cache only: no new generation
+    _, va, *_ = train.datasets(a, corpus)
     return va, a
 
 

@@ -118,15 +118,10 @@ def evaluate_existing(a, va, report, t0):
     print(json.dumps({k: v for k, v in report["model"].items() if k != "per_kind"}, indent=2))
 
 
-def main():
-    a = parse()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
-    t0 = time.time()
-    a.run_dir.mkdir(parents=True, exist_ok=True)
-    if not (a.backbone / "model.safetensors").exists():
-        subprocess.run(["bash", str(MODELS / "fetch-minilm.sh")], check=True)
-    corpus = a.corpus.resolve()
+def datasets(a, corpus: Path):
+    """The training and validation examples of a run with arguments `a` (also used by
+    Models/bench/int8_accuracy.py to rebuild the exact validation split). Returns (train, val, counts, generated,
+    generated_benign, held-out filter, rng): the seeded rng continues where the caps left it."""
     prompts, pairs, templates, flt = load_corpus(corpus)
     print(f"corpus: {len(prompts)} prompts, {len(pairs)} pairs, {len(templates)} templates after held-out filter "
           f"({flt.dropped} rows dropped)", file=sys.stderr)
@@ -148,6 +143,19 @@ def main():
         tr = [tr[i] for i in sorted(rng.choice(len(tr), min(a.train_limit, len(tr)), replace=False))]
     if a.val_limit:
         va = [va[i] for i in sorted(rng.choice(len(va), min(a.val_limit, len(va)), replace=False))]
+    return tr, va, counts, generated, generated_benign, flt, rng
+
+
+def main():
+    a = parse()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    t0 = time.time()
+    a.run_dir.mkdir(parents=True, exist_ok=True)
+    if not (a.backbone / "model.safetensors").exists():
+        subprocess.run(["bash", str(MODELS / "fetch-minilm.sh")], check=True)
+    corpus = a.corpus.resolve()
+    tr, va, counts, generated, generated_benign, flt, rng = datasets(a, corpus)
     timing = MODELS / ".cache/generated/timing.jsonl"
     report = {"args": {k: str(v) for k, v in vars(a).items()}, "generated_accepted": len(generated),
               "generated_benign_accepted": len(generated_benign),
