@@ -17,6 +17,17 @@ public enum Parallel {
         }
     }
 
+    /// Splits 0..<count into at most `threads` contiguous chunks of at least `minimumChunk` items (fewer chunks
+    /// when there is too little work) and runs `body` on each chunk concurrently.
+    public static func forEachChunk(of count: Int, threads: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+        let parts = Swift.max(1, Swift.min(threads, count / Swift.max(1, minimumChunk)))
+        let step = (count + parts - 1) / parts
+        forEach(iterations: parts) { i in
+            let range = (i * step)..<Swift.min(count, i * step + step)
+            if !range.isEmpty { body(range) }
+        }
+    }
+
     /// Carries the closure into `concurrentPerform`'s Sendable closure; safe because the
     /// iterations are data-disjoint by the caller's contract and the join ends every use.
     private struct Box: @unchecked Sendable { let body: (Int) -> Void }

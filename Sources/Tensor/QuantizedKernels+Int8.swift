@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 /// The decode-step products with int8-quantized activations (llama.cpp's scheme), on the C VNNI kernels
 /// (`rk_quantize_q8_blocks`, `rk_qmatvec`). The fp32-activation `matVec` stays the exact reference.
@@ -37,31 +36,9 @@ extension QuantizedKernels {
         for v in 0..<vectors {
             rk_quantize_q8_blocks(x + v * n, Int32(n), xq + v * n, xd + v * blocks, xs + v * blocks)
         }
-        let job = Int8Job(format: format, w: w, xq: xq, xd: xd, xs: xs, vectors: vectors, y: y)
-        let parts = Swift.max(1, Swift.min(threads, w.rows / 64))
-        if parts == 1 {
-            job.run(rows: 0..<w.rows)
-        } else {
-            let step = (w.rows + parts - 1) / parts
-            DispatchQueue.concurrentPerform(iterations: parts) { i in
-                job.run(rows: (i * step)..<Swift.min(w.rows, i * step + step))
-            }
-        }
-    }
-
-    /// The operands of one `matVecInt8`, shared read-only by its workers (each writes disjoint rows of y).
-    struct Int8Job: @unchecked Sendable {
-        let format: Int32
-        let w: QuantizedMatrix
-        let xq: UnsafePointer<Int8>
-        let xd: UnsafePointer<Float>
-        let xs: UnsafePointer<Float>
-        let vectors: Int
-        let y: UnsafeMutablePointer<Float>
-
-        func run(rows range: Range<Int>) {
-            guard !range.isEmpty else { return }
-            rk_qmatvec(format, w.data, w.rowBytes, Int32(w.columns), Int32(range.lowerBound), Int32(range.upperBound),
+        // Rows split across workers (each writes disjoint rows of y; 64 rows at least per worker).
+        Parallel.forEachChunk(of: w.rows, threads: threads, minimumChunk: 64) { rows in
+            rk_qmatvec(format, w.data, w.rowBytes, Int32(n), Int32(rows.lowerBound), Int32(rows.upperBound),
                        xq, xd, xs, Int32(vectors), y, Int32(w.rows))
         }
     }

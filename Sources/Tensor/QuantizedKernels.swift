@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Matrix-vector products against block-quantized weights, for the decode step (one token per sequence).
 ///
 /// Blocks are decoded in registers, never into an fp32 copy of the weights, and each decoded block serves two
@@ -40,15 +38,7 @@ public enum QuantizedKernels {
             blockSums.withUnsafeBufferPointer { sums in
                 let job = MatVecJob(w: w, x: isBlockFormat ? xp.baseAddress! : x, vectors: vectors, y: y,
                                     sums: sums.baseAddress, blocks: blocks)
-                let parts = Swift.max(1, Swift.min(threads, w.rows / 64))
-                if parts == 1 {
-                    job.run(rows: 0..<w.rows)
-                } else {
-                    let step = (w.rows + parts - 1) / parts
-                    DispatchQueue.concurrentPerform(iterations: parts) { i in
-                        job.run(rows: (i * step)..<Swift.min(w.rows, i * step + step))
-                    }
-                }
+                Parallel.forEachChunk(of: w.rows, threads: threads, minimumChunk: 64) { job.run(rows: $0) }
             }
         }
     }

@@ -35,7 +35,7 @@ func quantizedMatVec_matchesDequantizedReference(format: QuantizedFormat) throws
     let rows = 70, columns = 96
     var generator = SeededGenerator(seed: 3)
     let (bytes, _) = randomMatrix(format, rows: rows, columns: columns, seed: 11)
-    try bytes.withUnsafeBytes { raw in
+    bytes.withUnsafeBytes { raw in
         let matrix = QuantizedMatrix(format: format, rows: rows, columns: columns, data: raw.baseAddress!, owner: nil)
         let weights = matrix.dequantized().toArray()  // [rows, columns], the naive reference path
         for vectors in [1, 2, 3, 6] {
@@ -90,7 +90,7 @@ func quantizedMatVecInt8_matchesQuantizedActivationReference(format: QuantizedFo
     let rows = 70, columns = 96
     var generator = SeededGenerator(seed: 5)
     let (bytes, _) = randomMatrix(format, rows: rows, columns: columns, seed: 13)
-    try bytes.withUnsafeBytes { raw in
+    bytes.withUnsafeBytes { raw in
         let matrix = QuantizedMatrix(format: format, rows: rows, columns: columns, data: raw.baseAddress!, owner: nil)
         let weights = matrix.dequantized().toArray()
         for vectors in [1, 2, 3, 5, 8] {
