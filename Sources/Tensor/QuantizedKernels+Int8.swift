@@ -10,6 +10,9 @@ extension QuantizedKernels {
 
     static let hasVNNI = rk_cpu_has_avx512_vnni() != 0
 
+    /// Weights per worker below which `matVecInt8` stays on the calling thread (by default).
+    public static let minimumWeightsPerWorker = 1 << 22
+
     static func cFormat(_ format: QuantizedFormat) -> Int32? {
         switch format {
         case .q4_0: return RK_Q4_0
@@ -20,10 +23,12 @@ extension QuantizedKernels {
     }
 
     /// y [vectors, w.rows] = x [vectors, w.columns] · wᵀ with x quantized per block of 32 to int8.
-    /// `scratch` holds the quantized activations; `threads` splits the rows across Dispatch workers.
+    /// `scratch` holds the quantized activations; `threads` splits the rows across Dispatch workers when each
+    /// gets at least `minimumWeightsPerWorker` weights.
     public static func matVecInt8(
         _ w: QuantizedMatrix, x: UnsafePointer<Float>, vectors: Int,
-        into y: UnsafeMutablePointer<Float>, scratch: ScratchBuffer, threads: Int = 1
+        into y: UnsafeMutablePointer<Float>, scratch: ScratchBuffer, threads: Int = 1,
+        minimumWeightsPerWorker: Int = QuantizedKernels.minimumWeightsPerWorker
     ) {
         guard let format = cFormat(w.format) else { preconditionFailure("matVecInt8 on \(w.format)") }
         let n = w.columns, blocks = n / 32
@@ -36,8 +41,11 @@ extension QuantizedKernels {
         for v in 0..<vectors {
             rk_quantize_q8_blocks(x + v * n, Int32(n), xq + v * n, xd + v * blocks, xs + v * blocks)
         }
-        // Rows split across workers (each writes disjoint rows of y; 64 rows at least per worker).
-        Parallel.forEachChunk(of: w.rows, threads: threads, minimumChunk: 64) { rows in
+        // Rows split across workers (each writes disjoint rows of y) only when each gets ≥ 4M weights: a Dispatch
+        // fork-join costs tens of µs, as much as a whole 576×1536 Q4 product, so splitting every layer's matvecs made
+        // 2-thread decoding slower than 1 thread (SmolLM2: 63.5 vs 81.9 tok/s); only the LM head is worth it.
+        let minimumRows = Swift.max(1, minimumWeightsPerWorker / Swift.max(1, w.columns))
+        Parallel.forEachChunk(of: w.rows, threads: threads, minimumChunk: minimumRows) { rows in
             rk_qmatvec(format, w.data, w.rowBytes, Int32(n), Int32(rows.lowerBound), Int32(rows.upperBound),
                        xq, xd, xs, Int32(vectors), y, Int32(w.rows))
         }

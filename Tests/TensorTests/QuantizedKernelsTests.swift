@@ -115,3 +115,30 @@ func quantizedMatVecInt8_matchesQuantizedActivationReference(format: QuantizedFo
         }
     }
 }
+
+@Test(arguments: [QuantizedFormat.q4_1, .q8_0])
+func quantizedMatVecInt8_rowSplitAcrossThreadsMatchesOneThread(format: QuantizedFormat) {
+    guard QuantizedKernels.supportsInt8Activations(format) else { return }
+    let rows = 301, columns = 64, vectors = 2  // an odd row count: uneven chunks
+    var generator = SeededGenerator(seed: 17)
+    let (bytes, _) = randomMatrix(format, rows: rows, columns: columns, seed: 19)
+    let x = (0..<(vectors * columns)).map { _ in Float.random(in: -1...1, using: &generator) }
+    bytes.withUnsafeBytes { raw in
+        let matrix = QuantizedMatrix(format: format, rows: rows, columns: columns, data: raw.baseAddress!, owner: nil)
+        func run(threads: Int) -> [Float] {
+            var y = [Float](repeating: .nan, count: vectors * rows)
+            x.withUnsafeBufferPointer { xp in
+                y.withUnsafeMutableBufferPointer { yp in
+                    // A tiny per-worker minimum forces the split that real models only get on the LM head.
+                    QuantizedKernels.matVecInt8(matrix, x: xp.baseAddress!, vectors: vectors, into: yp.baseAddress!,
+                                                scratch: ScratchBuffer(), threads: threads, minimumWeightsPerWorker: 64 * columns)
+                }
+            }
+            return y
+        }
+        let one = run(threads: 1)
+        #expect(!one.contains { $0.isNaN })
+        #expect(run(threads: 2) == one)
+        #expect(run(threads: 3) == one)
+    }
+}
