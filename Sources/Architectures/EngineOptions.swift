@@ -18,7 +18,7 @@ public struct EngineOptions: Sendable, Equatable {
     /// Linear-layer arithmetic (see `Precision`).
     public var precision: Precision
     /// Causal LMs with block-quantized weights (GGUF Q4_0/Q4_1/Q8_0): decode steps quantize the activations
-    /// to int8 blocks and use VNNI integer dot products, as llama.cpp does (3.9× less CPU per SmolLM2 decode step;
+    /// to int8 blocks and use VNNI integer dot products, as llama.cpp does (4× less CPU per SmolLM2 decode step;
     /// its top logits move by up to ~0.1). false keeps fp32 activations, the exact reference the parity fixtures
     /// pin at 1e-3. Prompt prefill keeps fp32 activations either way.
     public var quantizedActivations: Bool

@@ -56,7 +56,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
     /// `threads` splits the rows of the block-dot path across Dispatch workers.
     ///
     /// `quantizedActivations` (block formats on VNNI CPUs, up to `int8VectorLimit` vectors: decode steps): the
-    /// vectors are quantized to int8 blocks and multiplied with integer dot products, as llama.cpp does (3.9× less
+    /// vectors are quantized to int8 blocks and multiplied with integer dot products, as llama.cpp does (4× less
     /// CPU per SmolLM2 decode step than the fp32-activation block dots; outputs move by ~1e-2 relative). Longer inputs (prefill) keep fp32
     /// activations and sgemm, which measured 2-4× faster there than the per-row integer dots.
     public func linear(
