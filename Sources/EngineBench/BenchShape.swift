@@ -1,3 +1,5 @@
+import Tensor
+
 /// One benchmark shape: `batch` sequences of exactly `length` tokens (no padding).
 struct BenchShape: Hashable, Sendable {
     var batch: Int
@@ -17,18 +19,5 @@ struct BenchShape: Hashable, Sendable {
         let dense = 2 * Double(4 * h * h + 2 * h * i)
         let attention = 4 * Double(length * h)
         return Double(layers) * tokens * (dense + attention)
-    }
-}
-
-/// SplitMix64, so the token ids are identical on every run (no global RNG).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

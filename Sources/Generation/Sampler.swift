@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Picks the next token from a row of logits according to `SamplingParameters`. Owns its RNG.
 public struct Sampler: Sendable {

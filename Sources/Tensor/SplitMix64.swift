@@ -1,6 +1,6 @@
 /// A small, fast, seedable generator (Steele, Lea & Flood 2014, "Fast splittable pseudorandom number
-/// generators"; constants from Vigna's splitmix64.c). Each request owns one, seeded from its `seed`,
-/// so sampling is reproducible and no global RNG is involved.
+/// generators"; constants from Vigna's splitmix64.c). No global RNG anywhere: each generation request owns one,
+/// seeded from its `seed`, and benchmarks and tests seed their own, so every draw is reproducible.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
