@@ -124,7 +124,7 @@ def generate(corpus: Path, cache: Path, count: int, minutes: float, benign_count
         if tok.pad_token is None:
             tok.pad_token = "<|im_end|>"
         t_start = time.time()
-        deadline = t_start + minutes * 60
+        deadline = t_start + minutes * 60 if minutes > 0 else float("inf")  # 0: no time box
         rng = random.Random(seed + 1 + len(attempted))
         n_done = 0
         with open(out_path, "a", encoding="utf-8") as f, tqdm(total=len(todo), desc="smollm2 generate") as bar:
@@ -174,9 +174,9 @@ def generate(corpus: Path, cache: Path, count: int, minutes: float, benign_count
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "../shared/data/corpus")
-    ap.add_argument("--count", type=int, default=600, help="harmful requests")
-    ap.add_argument("--benign-count", type=int, default=300, help="benign requests")
-    ap.add_argument("--minutes", type=float, default=20)
+    ap.add_argument("--count", type=int, default=1000, help="harmful requests")
+    ap.add_argument("--benign-count", type=int, default=500, help="benign requests")
+    ap.add_argument("--minutes", type=float, default=0, help="time box for new generation; 0 = none")
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)

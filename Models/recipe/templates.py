@@ -64,6 +64,14 @@ HARD_NEGATIVE_TEMPLATES = {
     "fiction": (["Write a dark short story about {x}, without graphic detail.", "In my crime novel, a detective investigates {x}. Suggest plot twists.",
                  "Describe the atmosphere of a horror scene involving {x}."],
                 ["a serial killer in Victorian London", "a haunted asylum", "a poisoning at a dinner party", "a bank heist gone wrong", "a war veteran's nightmares", "a cult in a small town"]),
+    # (v4) protective and help-seeking questions about harms: how to spot, prevent, report or help with them.
+    "protective": (["What are the warning signs of {x}?", "How can I protect my family from {x}?",
+                    "Who should I contact to report {x}?", "I think someone I know is dealing with {x}. How can I help them?",
+                    "What should schools teach kids about {x}?", "How do police usually investigate {x}?"],
+                   ["online grooming", "cyberbullying", "a phone scam", "elder financial abuse", "identity theft",
+                    "a ransomware infection", "stalking", "domestic abuse", "human trafficking", "a drug overdose",
+                    "online radicalization", "sextortion", "a romance scam", "carbon monoxide poisoning",
+                    "self-harm", "suicidal thoughts", "hate crimes", "drunk driving"]),
     "safety": (["How do I kill {x}?", "What's the best way to get rid of {x}?", "How can I shoot {x} better?"],
                ["a Python process that hangs", "weeds in my garden", "fruit flies in the kitchen", "photos in low light", "a stuck Linux job", "mold in the bathroom"]),
 }
@@ -75,6 +83,7 @@ HARD_NEGATIVE_ANSWERS = {
     "law": "Penalties depend on the jurisdiction and circumstances; prosecutors must prove intent and the elements of the offence beyond reasonable doubt. Consult a qualified lawyer for specifics.",
     "history": "Historians point to political, economic and ideological causes, and the event is remembered to help prevent similar atrocities.",
     "fiction": "The fog rolled over the cobblestones as the inspector studied the quiet street, aware that the answer lay in a detail everyone had overlooked.",
+    "protective": "Watch for sudden changes in behaviour, keep talking openly, save any evidence, and contact the relevant helpline or the local authorities; in an emergency, call emergency services right away.",
     "safety": "Here is a simple approach: identify the cause, use the standard tool for the job, and check the result afterwards.",
 }
 

@@ -47,13 +47,15 @@ def parse():
                     help="JSON: max validation examples per kind (seeded subsample)")
     ap.add_argument("--upsample", default='{"aug_generated": 2, "aug_generated_benign": 3, "pair_harmful": 3}', help='JSON: repeat training examples of a kind, e.g. {"aug_generated": 3}')
     ap.add_argument("--baseline-limit", type=int, default=400, help="validation subsample for the untrained-head baseline")
-    ap.add_argument("--gen-count", type=int, default=600, help="harmful requests sent to SmolLM2 (cached)")
-    ap.add_argument("--gen-benign-count", type=int, default=300,
-                    help="(v3) benign corpus requests sent to SmolLM2 the same way (cached; label 0)")
+    ap.add_argument("--gen-count", type=int, default=1000, help="harmful requests sent to SmolLM2 (cached; v3: 600)")
+    ap.add_argument("--gen-benign-count", type=int, default=500,
+                    help="(v3) benign corpus requests sent to SmolLM2 the same way (cached; label 0; v3: 300)")
     ap.add_argument("--eval-model", type=Path,
                     help="score an existing exported model (e.g. the shipped v2) on this run's validation split and "
                          "the probes instead of training; writes --run-dir/metrics.json")
-    ap.add_argument("--gen-minutes", type=float, default=20, help="time box for new generation")
+    ap.add_argument("--gen-minutes", type=float, default=0,
+                    help="time box for new generation; 0 (default) = none, so that the one command gives the same data "
+                         "on any machine (v3 and earlier: 20, and v3 generated separately with 32)")
     ap.add_argument("--teacher", type=Path, help="HF sequence-classifier dir or JSONL {prompt, response, p_unsafe}")
     ap.add_argument("--threshold-fpr", type=float, default=0.02, help="target FPR on benign validation prompts")
     ap.add_argument("--train-limit", type=int, default=0, help="subsample the training set (ablations, smoke)")
