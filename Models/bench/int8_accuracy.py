@@ -43,7 +43,7 @@ def validation_split(corpus: Path):
     if not (cache / "generated" / "smollm2.jsonl").exists():
         sys.exit(f"int8_accuracy: {cache}/generated/smollm2.jsonl is missing; run Models/recipe/generate.py "
                  f"(or train.py) once so the split includes the generated pairs")
-    a.gen_minutes = 0.0  # cache only: no new generation
+    a.gen_minutes = -1.0  # cache only: no new generation
     _, va, *_ = train.datasets(a, corpus)
     return va, a
 

@@ -124,7 +124,7 @@ def generate(corpus: Path, cache: Path, count: int, minutes: float, benign_count
         if tok.pad_token is None:
             tok.pad_token = "<|im_end|>"
         t_start = time.time()
-        deadline = t_start + minutes * 60 if minutes > 0 else float("inf")  # 0: no time box
+        deadline = t_start + minutes * 60 if minutes > 0 else float("inf") if minutes == 0 else t_start  # 0: none; < 0: cache only
         rng = random.Random(seed + 1 + len(attempted))
         n_done = 0
         with open(out_path, "a", encoding="utf-8") as f, tqdm(total=len(todo), desc="smollm2 generate") as bar:

@@ -28,6 +28,7 @@ from evaluate import guardian_baseline, metrics, score  # noqa: E402
 from export import save_model, write_golden, write_rampart_json  # noqa: E402
 from generate import generate  # noqa: E402
 from probe import evaluate_probes  # noqa: E402
+from robustness import evaluate_robustness  # noqa: E402
 from trainer import TrainConfig, train  # noqa: E402
 from windows import Windower  # noqa: E402
 
@@ -55,7 +56,7 @@ def parse():
                          "the probes instead of training; writes --run-dir/metrics.json")
     ap.add_argument("--gen-minutes", type=float, default=0,
                     help="time box for new generation; 0 (default) = none, so that the one command gives the same data "
-                         "on any machine (v3 and earlier: 20, and v3 generated separately with 32)")
+                         "on any machine (v3 and earlier: 20, and v3 generated separately with 32); < 0 = cache only")
     ap.add_argument("--teacher", type=Path, help="HF sequence-classifier dir or JSONL {prompt, response, p_unsafe}")
     ap.add_argument("--threshold-fpr", type=float, default=0.02, help="target FPR on benign validation prompts")
     ap.add_argument("--train-limit", type=int, default=0, help="subsample the training set (ablations, smoke)")
@@ -64,6 +65,8 @@ def parse():
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--probes", type=Path, default=HERE / "probes.jsonl",
                     help="hand-written probe set scored at the chosen threshold (probe.py); a missing file skips it")
+    ap.add_argument("--robust-limit", type=int, default=600,
+                    help="(v4) validation rows scored under each robustness perturbation (robustness.py); 0 skips it")
     ap.add_argument("--period-toggle", action=argparse.BooleanOptionalAction, default=True,
                     help="(v2) add/strip the final period of half the training prompts (--no-period-toggle: v1)")
     ap.add_argument("--no-augment", default="", help="comma list of kinds to drop from TRAINING, e.g. aug_generated")
@@ -115,6 +118,8 @@ def evaluate_existing(a, va, report, t0):
     report["model_at_shipped_threshold"] = metrics(va, p, threshold=cfg["threshold"])
     if a.probes and a.probes.is_file():
         report["probes"] = evaluate_probes(model, tok, cfg["max_length"], cfg["threshold"], a.probes)
+    if a.robust_limit:
+        report["robustness"] = evaluate_robustness(model, windower, va, cfg["threshold"], a.robust_limit, a.seed)
     report["minutes_total"] = round((time.time() - t0) / 60, 1)
     (a.run_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps({k: v for k, v in report["model"].items() if k != "per_kind"}, indent=2))
@@ -202,6 +207,9 @@ def main():
     if a.probes and a.probes.is_file():
         report["probes"] = evaluate_probes(model, tok, a.max_length, m["threshold"], a.probes)
         print(json.dumps({k: v for k, v in report["probes"].items() if k != "scores"}, indent=2))
+    if a.robust_limit:
+        report["robustness"] = evaluate_robustness(model, windower, va, m["threshold"], a.robust_limit, a.seed)
+        print(json.dumps(report["robustness"], indent=2))
     if not a.no_export:
         write_rampart_json(a.out, a.max_length, m["threshold"], rule)
         write_golden(a.out, a.golden, a.max_length, templates)
