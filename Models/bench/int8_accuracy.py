@@ -79,6 +79,9 @@ def main():
     va, recipe_args = validation_split(a.corpus.resolve())
     settings = json.loads((a.model / "rampart.json").read_text())
     threshold = float(settings["threshold"])
+    pair_threshold = float(settings.get("pair_threshold", threshold))
+    # The threshold Rampart must apply to each row: pair_threshold where there is a response.
+    row_threshold = np.array([threshold if e["response"] is None else pair_threshold for e in va])
     if int(settings["max_length"]) != int(recipe_args.max_length):
         sys.exit(f"int8_accuracy: rampart.json max_length {settings['max_length']} != recipe's {recipe_args.max_length}")
 
@@ -99,15 +102,21 @@ def main():
             sys.exit(f"int8_accuracy: {precision}: {len(out)} results for {len(va)} rows, "
                      f"{mismatched} rows with a window count other than the recipe's Windower")
 
+    for precision, (out, _) in runs.items():
+        applied = np.array([r["threshold"] for r in out])
+        if not np.allclose(applied, row_threshold, rtol=0, atol=1e-9):
+            sys.exit(f"int8_accuracy: {precision}: Rampart applied another threshold than rampart.json's on "
+                     f"{int((~np.isclose(applied, row_threshold, rtol=0, atol=1e-9)).sum())} rows")
     p32 = np.array([r["score"] for r in runs["fp32"][0]])
     p8 = np.array([r["score"] for r in runs["int8"][0]])
-    m32, m8 = metrics(va, p32, threshold=threshold), metrics(va, p8, threshold=threshold)
+    m32 = metrics(va, p32, threshold=threshold, pair_threshold=pair_threshold)
+    m8 = metrics(va, p8, threshold=threshold, pair_threshold=pair_threshold)
     diff = np.abs(p8 - p32)
-    flips = int(((p32 >= threshold) != (p8 >= threshold)).sum())
+    flips = int(((p32 >= row_threshold) != (p8 >= row_threshold)).sum())
     flips_half = int(((p32 >= 0.5) != (p8 >= 0.5)).sum())
     summary = {
         "model": str(a.model), "n_val": len(va), "n_unsafe": m32["n_unsafe"], "windows": int(sum(expected_windows)),
-        "threshold": threshold, "threads": a.threads,
+        "threshold": threshold, "pair_threshold": pair_threshold, "threads": a.threads,
         "auprc_fp32": m32["auprc"], "auprc_int8": m8["auprc"], "auprc_delta": m8["auprc"] - m32["auprc"],
         "max_abs_dp": float(diff.max()), "mean_abs_dp": float(diff.mean()), "p99_abs_dp": float(np.quantile(diff, 0.99)),
         "flips_at_threshold": flips, "flips_at_0.5": flips_half,
@@ -123,9 +132,9 @@ def main():
         torch.set_num_threads(a.threads)
         model = BertForSequenceClassification.from_pretrained(a.model, dtype=torch.float32).eval()
         pt = score(model, windower, va, desc="pytorch fp32")
-        summary["auprc_pytorch"] = metrics(va, pt, threshold=threshold)["auprc"]
+        summary["auprc_pytorch"] = metrics(va, pt, threshold=threshold, pair_threshold=pair_threshold)["auprc"]
         summary["max_abs_dp_rampart_vs_pytorch"] = float(np.abs(pt - p32).max())
-        summary["flips_rampart_vs_pytorch"] = int(((pt >= threshold) != (p32 >= threshold)).sum())
+        summary["flips_rampart_vs_pytorch"] = int(((pt >= row_threshold) != (p32 >= row_threshold)).sum())
     if a.recipe_metrics and a.recipe_metrics.is_file():
         recipe = json.loads(a.recipe_metrics.read_text())
         summary["auprc_recipe_pytorch"] = recipe["model"]["auprc"]

@@ -59,19 +59,22 @@ def recall_at_fpr(y, p, fpr):
     return float(np.max(t[f <= fpr])) if (f <= fpr).any() else 0.0
 
 
-def metrics(examples, p, threshold_fpr=0.02, threshold=None):
+def metrics(examples, p, threshold_fpr=0.02, threshold=None, pair_threshold=None):
+    """Metrics at `threshold` (default: the rule on benign prompts) for prompts and at `pair_threshold` (default:
+    the same threshold) for (prompt, response) pairs; "pairs" reports the rule applied to benign pairs."""
     y = np.array([e["label"] for e in examples])
     kinds = np.array([e["kind"] for e in examples])
     prompt_only = np.array([e["response"] is None for e in examples])
     benign_prompts = p[(y == 0) & prompt_only]
     t = threshold if threshold is not None else threshold_for_fpr(benign_prompts, threshold_fpr)
-    pred = p >= t
+    t_pair = t if pair_threshold is None else pair_threshold
+    pred = p >= np.where(prompt_only, t, t_pair)
     tp, fp, fn = int((pred & (y == 1)).sum()), int((pred & (y == 0)).sum()), int((~pred & (y == 1)).sum())
     res = {
         "n": len(y), "n_unsafe": int(y.sum()),
         "auprc": float(average_precision_score(y, p)),
         "recall_at_1pct_fpr": recall_at_fpr(y, p, 0.01), "recall_at_5pct_fpr": recall_at_fpr(y, p, 0.05),
-        "ece": ece(y, p), "threshold": t,
+        "ece": ece(y, p), "threshold": t, "pair_threshold_used": t_pair,
         "f1": 2 * tp / max(1, 2 * tp + fp + fn), "recall": tp / max(1, tp + fn),
         "fpr_all_benign": fp / max(1, int((y == 0).sum())),
         "fpr_benign_prompts": float((benign_prompts >= t).mean()),
@@ -79,6 +82,17 @@ def metrics(examples, p, threshold_fpr=0.02, threshold=None):
         "fpr_everyday_chat": float(pred[np.isin(kinds, list(EVERYDAY_KINDS))].mean()),
         "f1_at_0.5": None,
     }
+    # (v4) The same rule applied to (prompt, response) pairs alone: their benign scores sit lower than benign
+    # prompts', so one threshold chosen on prompts costs recall on harmful answers. Rampart reads it as
+    # rampart.json's pair_threshold.
+    pair = ~prompt_only
+    if pair.any() and (y[pair] == 0).any() and (y[pair] == 1).any():
+        tp_ = threshold_for_fpr(p[pair & (y == 0)], threshold_fpr)
+        res["pairs"] = {"n": int(pair.sum()), "n_unsafe": int((y[pair] == 1).sum()),
+                        "recall_at_threshold": float((p[pair & (y == 1)] >= t).mean()),
+                        "fpr_at_threshold": float((p[pair & (y == 0)] >= t).mean()),
+                        "pair_threshold_rule": tp_, "recall_at_pair_threshold_rule": float((p[pair & (y == 1)] >= tp_).mean()),
+                        "fpr_at_pair_threshold_rule": float((p[pair & (y == 0)] >= tp_).mean())}
     p5 = p >= 0.5
     tp5, fp5, fn5 = int((p5 & (y == 1)).sum()), int((p5 & (y == 0)).sum()), int((~p5 & (y == 1)).sum())
     res["f1_at_0.5"] = 2 * tp5 / max(1, 2 * tp5 + fp5 + fn5)

@@ -6,6 +6,7 @@ truncation at max_length, 'longest_first' for pairs) and P(unsafe) computed by t
 EXPORTED fp16 file loaded back as fp32. The Swift engine test compares against them at 1e-4.
 """
 import json
+import math
 import random
 import shutil
 from pathlib import Path
@@ -43,10 +44,14 @@ def save_model(model, tokenizer_json: Path, out_dir: Path):
     shutil.copy(tokenizer_json, out_dir / "tokenizer.json")
 
 
-def write_rampart_json(out_dir: Path, max_length: int, threshold: float, threshold_rule: str):
-    (out_dir / "rampart.json").write_text(json.dumps({
-        "max_length": max_length, "threshold": round(threshold, 6), "threshold_rule": threshold_rule,
-        "unsafe_label": "unsafe"}, indent=2) + "\n")
+def write_rampart_json(out_dir: Path, max_length: int, threshold: float, threshold_rule: str, pair_threshold=None):
+    def up(t):  # 6 decimals, rounded up so that no benign validation score reaches the written value
+        return math.ceil(t * 1e6) / 1e6
+    settings = {"max_length": max_length, "threshold": up(threshold)}
+    if pair_threshold is not None:
+        settings["pair_threshold"] = up(pair_threshold)
+    settings |= {"threshold_rule": threshold_rule, "unsafe_label": "unsafe"}
+    (out_dir / "rampart.json").write_text(json.dumps(settings, indent=2) + "\n")
 
 
 def golden_inputs(templates, seed=0):

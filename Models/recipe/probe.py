@@ -25,10 +25,12 @@ from evaluate import score  # noqa: E402
 from windows import Windower  # noqa: E402
 
 
-def probe_metrics(rows, p, threshold):
-    """AUPRC, recall/FPR at threshold, per-kind and per-category flagged rates, and per-row scores."""
+def probe_metrics(rows, p, threshold, pair_threshold=None):
+    """AUPRC, recall/FPR at threshold (pair_threshold for rows with a response), per-kind and per-category flagged
+    rates, and per-row scores."""
     y = np.array([r["label"] for r in rows])
-    pred = p >= threshold
+    t_pair = threshold if pair_threshold is None else pair_threshold
+    pred = p >= np.array([threshold if r.get("response") is None else t_pair for r in rows])
     per = defaultdict(list)
     for r, hit in zip(rows, pred):
         per[f"{r['kind']} (label {r['label']})"].append(bool(hit))
@@ -37,7 +39,7 @@ def probe_metrics(rows, p, threshold):
         if r["label"] == 1 and r.get("category"):
             cats[r["category"]].append(bool(hit))
     return {
-        "n": len(rows), "n_unsafe": int(y.sum()), "threshold": threshold,
+        "n": len(rows), "n_unsafe": int(y.sum()), "threshold": threshold, "pair_threshold": t_pair,
         "auprc": float(average_precision_score(y, p)),
         "recall": float(pred[y == 1].mean()), "fpr": float(pred[y == 0].mean()),
         "recall_at_0.5": float((p[y == 1] >= 0.5).mean()), "fpr_at_0.5": float((p[y == 0] >= 0.5).mean()),
@@ -48,27 +50,29 @@ def probe_metrics(rows, p, threshold):
     }
 
 
-def evaluate_probes(model, tokenizer, max_length, threshold, path=HERE / "probes.jsonl"):
+def evaluate_probes(model, tokenizer, max_length, threshold, path=HERE / "probes.jsonl", pair_threshold=None):
     rows = list(read_jsonl(path))
     examples = [{"prompt": r["prompt"], "response": r["response"]} for r in rows]
     p = score(model, Windower(tokenizer, max_length), examples, desc="probes")
-    return probe_metrics(rows, p, threshold)
+    return probe_metrics(rows, p, threshold, pair_threshold)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, required=True, help="exported model dir with rampart.json")
     ap.add_argument("--probes", type=Path, default=HERE / "probes.jsonl")
-    ap.add_argument("--threshold", type=float, help="default: rampart.json's threshold")
+    ap.add_argument("--threshold", type=float, help="default: rampart.json's threshold (and pair_threshold for pairs); "
+                                                     "a value given here applies to both")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     torch.set_num_threads(1)
     from transformers import AutoTokenizer, BertForSequenceClassification
     cfg = json.loads((a.model / "rampart.json").read_text())
     t = a.threshold if a.threshold is not None else cfg["threshold"]
+    tp = a.threshold if a.threshold is not None else cfg.get("pair_threshold", t)
     model = BertForSequenceClassification.from_pretrained(a.model, dtype=torch.float32).eval()
     tok = AutoTokenizer.from_pretrained(a.model)
-    m = evaluate_probes(model, tok, cfg["max_length"], t, a.probes)
+    m = evaluate_probes(model, tok, cfg["max_length"], t, a.probes, tp)
     if a.out:
         a.out.write_text(json.dumps(m, indent=2) + "\n")
     print(json.dumps({k: v for k, v in m.items() if k != "scores"}, indent=2))

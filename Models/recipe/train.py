@@ -59,6 +59,9 @@ def parse():
                          "on any machine (v3 and earlier: 20, and v3 generated separately with 32); < 0 = cache only")
     ap.add_argument("--teacher", type=Path, help="HF sequence-classifier dir or JSONL {prompt, response, p_unsafe}")
     ap.add_argument("--threshold-fpr", type=float, default=0.02, help="target FPR on benign validation prompts")
+    ap.add_argument("--pair-threshold", action=argparse.BooleanOptionalAction, default=True,
+                    help="(v4) also choose a threshold for (prompt, response) pairs by the same rule on benign "
+                         "validation pairs (rampart.json pair_threshold); --no-pair-threshold: one threshold (v3)")
     ap.add_argument("--train-limit", type=int, default=0, help="subsample the training set (ablations, smoke)")
     ap.add_argument("--val-limit", type=int, default=0)
     ap.add_argument("--no-export", action="store_true", help="evaluate only (ablations)")
@@ -115,11 +118,16 @@ def evaluate_existing(a, va, report, t0):
     p = score(model, windower, va, desc=f"val ({a.eval_model.name})")
     report["evaluated_model"] = str(a.eval_model)
     report["model"] = metrics(va, p, a.threshold_fpr)
-    report["model_at_shipped_threshold"] = metrics(va, p, threshold=cfg["threshold"])
+    if a.pair_threshold and "pairs" in report["model"]:  # the thresholds this run's rule would choose
+        report["model_single_threshold"] = report["model"]
+        report["model"] = metrics(va, p, threshold=report["model"]["threshold"],
+                                  pair_threshold=report["model"]["pairs"]["pair_threshold_rule"])
+    tp = cfg.get("pair_threshold")
+    report["model_at_shipped_threshold"] = metrics(va, p, threshold=cfg["threshold"], pair_threshold=tp)
     if a.probes and a.probes.is_file():
-        report["probes"] = evaluate_probes(model, tok, cfg["max_length"], cfg["threshold"], a.probes)
+        report["probes"] = evaluate_probes(model, tok, cfg["max_length"], cfg["threshold"], a.probes, tp)
     if a.robust_limit:
-        report["robustness"] = evaluate_robustness(model, windower, va, cfg["threshold"], a.robust_limit, a.seed)
+        report["robustness"] = evaluate_robustness(model, windower, va, cfg["threshold"], a.robust_limit, a.seed, tp)
     report["minutes_total"] = round((time.time() - t0) / 60, 1)
     (a.run_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps({k: v for k, v in report["model"].items() if k != "per_kind"}, indent=2))
@@ -201,17 +209,23 @@ def main():
         model = BertForSequenceClassification.from_pretrained(a.out, dtype=torch.float32).eval()
         p = score(model, windower, va, desc="val (exported fp16)")
     m = metrics(va, p, a.threshold_fpr)
-    report["model"] = m
     rule = (f"lowest threshold with FPR <= {a.threshold_fpr:.0%} on benign validation prompts (prompt-only rows, "
             f"max over windows at max_length {a.max_length}); measured FPR {m['fpr_benign_prompts']:.4f}")
+    tp = m["pairs"]["pair_threshold_rule"] if a.pair_threshold and "pairs" in m else None
+    if tp is not None:
+        report["model_single_threshold"] = m
+        m = metrics(va, p, threshold=m["threshold"], pair_threshold=tp)
+        rule += (f"; pair_threshold: the same rule on benign validation (prompt, response) pairs, measured FPR "
+                 f"{m['pairs']['fpr_at_pair_threshold_rule']:.4f}")
+    report["model"] = m
     if a.probes and a.probes.is_file():
-        report["probes"] = evaluate_probes(model, tok, a.max_length, m["threshold"], a.probes)
+        report["probes"] = evaluate_probes(model, tok, a.max_length, m["threshold"], a.probes, tp)
         print(json.dumps({k: v for k, v in report["probes"].items() if k != "scores"}, indent=2))
     if a.robust_limit:
-        report["robustness"] = evaluate_robustness(model, windower, va, m["threshold"], a.robust_limit, a.seed)
+        report["robustness"] = evaluate_robustness(model, windower, va, m["threshold"], a.robust_limit, a.seed, tp)
         print(json.dumps(report["robustness"], indent=2))
     if not a.no_export:
-        write_rampart_json(a.out, a.max_length, m["threshold"], rule)
+        write_rampart_json(a.out, a.max_length, m["threshold"], rule, tp)
         write_golden(a.out, a.golden, a.max_length, templates)
     report["minutes_total"] = round((time.time() - t0) / 60, 1)
     (a.run_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
