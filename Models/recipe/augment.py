@@ -150,6 +150,22 @@ def toggle_final_period(examples, seed=0, p=0.5):
     return out
 
 
+def perturb_examples(examples, p, seed=0, kinds=("typos", "leet", "no_punct")):
+    """(v4 option) Replaces about a fraction p of the TRAINING examples, harmful and benign alike, by a copy whose
+    prompt and response went through one of robustness.py's perturbations (typos, leetspeak, punctuation removed).
+    The random-suffix perturbation is left out so that robustness.py can show whether robustness carries over to a
+    kind not trained on. Wrapped prompts keep their text (their focus span is character-exact)."""
+    from robustness import perturb
+    rng = random.Random(seed + 404)
+    out = []
+    for e in examples:
+        if not e.get("focus") and rng.random() < p:
+            kind = rng.choice(kinds)
+            e = dict(e, prompt=perturb(e["prompt"], kind, rng), response=perturb(e["response"], kind, rng))
+        out.append(e)
+    return out
+
+
 def make_split_of(split_map):
     def split_of(text):
         return split_map.get(normalize(text)) or _hash_split(text)

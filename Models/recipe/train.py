@@ -22,7 +22,7 @@ MODELS = HERE.parent
 REPO = MODELS.parent
 sys.path.insert(0, str(HERE))
 
-from augment import build, make_split_of, toggle_final_period  # noqa: E402
+from augment import build, make_split_of, perturb_examples, toggle_final_period  # noqa: E402
 from corpus import assign_splits, load_corpus, read_jsonl, sha  # noqa: E402
 from evaluate import guardian_baseline, metrics, score  # noqa: E402
 from export import save_model, write_golden, write_rampart_json  # noqa: E402
@@ -72,6 +72,8 @@ def parse():
                     help="(v4) validation rows scored under each robustness perturbation (robustness.py); 0 skips it")
     ap.add_argument("--period-toggle", action=argparse.BooleanOptionalAction, default=True,
                     help="(v2) add/strip the final period of half the training prompts (--no-period-toggle: v1)")
+    ap.add_argument("--perturb-p", type=float, default=0.0,
+                    help="(v4 option) fraction of training examples replaced by a typo / leetspeak / no-punctuation copy")
     ap.add_argument("--no-augment", default="", help="comma list of kinds to drop from TRAINING, e.g. aug_generated")
     for f in TrainConfig.__dataclass_fields__.values():
         ap.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), default=f.default)
@@ -152,6 +154,8 @@ def datasets(a, corpus: Path):
     tr, va = cap(tr, json.loads(a.train_caps), rng), cap(va, json.loads(a.val_caps), rng)
     if a.period_toggle:
         tr = toggle_final_period(tr, seed=a.seed)
+    if a.perturb_p > 0:
+        tr = perturb_examples(tr, a.perturb_p, seed=a.seed)
     for kind, times in json.loads(a.upsample).items():
         tr += [e for e in tr if e["kind"] == kind] * (int(times) - 1)
     if a.train_limit:
