@@ -10,9 +10,11 @@ struct ModelList: Encodable, Sendable {
         var labels: [String]
         var maxLength: Int
         var threshold: Double
+        var pairThreshold: Double
 
         enum CodingKeys: String, CodingKey {
             case id, object, created, labels, threshold
+            case pairThreshold = "pair_threshold"
             case ownedBy = "owned_by"
             case maxLength = "max_length"
         }
@@ -22,6 +24,7 @@ struct ModelList: Encodable, Sendable {
     var data: [Model]
 
     init(_ scorer: GuardScorer) {
-        data = [Model(id: scorer.modelID, labels: scorer.labels, maxLength: scorer.maxLength, threshold: scorer.threshold)]
+        data = [Model(id: scorer.modelID, labels: scorer.labels, maxLength: scorer.maxLength, threshold: scorer.threshold,
+                      pairThreshold: scorer.pairThreshold)]
     }
 }

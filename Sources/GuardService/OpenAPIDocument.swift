@@ -127,7 +127,7 @@ enum OpenAPIDocument {
             "required": ["object", "data"],
             "properties": {"object": {"const": "list"}, "data": {"type": "array", "items": {"type": "object", "required": ["id", "object"], "properties": {
               "id": {"type": "string"}, "object": {"const": "model"}, "created": {"type": "integer"}, "owned_by": {"type": "string"},
-              "labels": {"type": "array", "items": {"type": "string"}}, "max_length": {"type": "integer"}, "threshold": {"type": "number"}}}}}
+              "labels": {"type": "array", "items": {"type": "string"}}, "max_length": {"type": "integer"}, "threshold": {"type": "number"}, "pair_threshold": {"type": "number"}}}}}
           }
         },
         "responses": {

@@ -16,11 +16,15 @@ struct GuardPolicy: Sendable {
     let labels: [String]
     let rule: UnsafeRule
     let threshold: Double
+    /// The threshold for (prompt, response) pairs.
+    let pairThreshold: Double
     let failurePolicy: FailurePolicy
 
-    init(labels: [String], unsafeLabel: String?, threshold: Double, failurePolicy: FailurePolicy) throws {
+    init(labels: [String], unsafeLabel: String?, threshold: Double, pairThreshold: Double? = nil,
+         failurePolicy: FailurePolicy) throws {
         self.labels = labels
         self.threshold = threshold
+        self.pairThreshold = pairThreshold ?? threshold
         self.failurePolicy = failurePolicy
         self.rule = try Self.unsafeRule(labels: labels, unsafeLabel: unsafeLabel)
     }
@@ -73,10 +77,12 @@ struct GuardPolicy: Sendable {
         }
     }
 
-    /// The verdict over an input's windows: the maximum P(unsafe), flagged at the threshold; a non-finite window
-    /// makes the verdict follow the failure policy.
-    func verdict(windowProbabilities: [[Double]], threshold override: Double?, isTruncated: Bool, tokens: Int) -> ScoreResult {
-        let threshold = override ?? self.threshold
+    /// The verdict over an input's windows: the maximum P(unsafe), flagged at the threshold (the request's
+    /// override, else the pair or the prompt threshold); a non-finite window makes the verdict follow the failure
+    /// policy.
+    func verdict(windowProbabilities: [[Double]], threshold override: Double?, isPair: Bool = false,
+                 isTruncated: Bool, tokens: Int) -> ScoreResult {
+        let threshold = override ?? (isPair ? pairThreshold : self.threshold)
         var best = -1.0
         var bestIndex = 0
         var isDegraded = false

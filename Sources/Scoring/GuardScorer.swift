@@ -20,6 +20,8 @@ public final class GuardScorer: Sendable {
     public let maxLength: Int
     /// The default flag threshold.
     public let threshold: Double
+    /// The default flag threshold for (prompt, response) pairs (`rampart.json`'s `pair_threshold`, else `threshold`).
+    public let pairThreshold: Double
     public let configuration: ScoringConfiguration
     /// Wall time spent loading tokenizer and weights.
     public let loadDuration: Duration
@@ -43,13 +45,17 @@ public final class GuardScorer: Sendable {
         let classifier = try ModelLoader.loadClassifier(at: modelDirectory, options: EngineOptions(blasThreadCount: configuration.threads, precision: configuration.precision))
 
         let maxLength = min(configuration.maxLength ?? settings.maxLength ?? 512, classifier.maxPositions)
+        // An operator's threshold (flag or environment) replaces both of the model's.
         let threshold = configuration.threshold ?? settings.threshold ?? 0.5
+        let pairThreshold = configuration.threshold ?? settings.pairThreshold ?? threshold
         let policy = try GuardPolicy(labels: classifier.labels, unsafeLabel: settings.unsafeLabel,
-                                     threshold: threshold, failurePolicy: configuration.failurePolicy)
+                                     threshold: threshold, pairThreshold: pairThreshold,
+                                     failurePolicy: configuration.failurePolicy)
         self.modelID = settings.modelID ?? modelDirectory.standardizedFileURL.lastPathComponent
         self.labels = classifier.labels
         self.maxLength = maxLength
         self.threshold = threshold
+        self.pairThreshold = pairThreshold
         self.configuration = configuration
         self.tokenizer = tokenizer
         self.planner = WindowPlanner(maxLength: maxLength,
@@ -141,7 +147,7 @@ public final class GuardScorer: Sendable {
             for segment in plan.segments {
                 encodings.append(tokenizer.postProcess(Array(segment.first), pair: segment.second.map { Array($0) }))
             }
-            spans.append(.init(windows: start ..< encodings.count, isTruncated: plan.isTruncated,
+            spans.append(.init(windows: start ..< encodings.count, isPair: input.response != nil, isTruncated: plan.isTruncated,
                                tokens: plan.tokenCount))
         }
         return ScoringJob(encodings: encodings, spans: spans, threshold: threshold, deadline: deadline,

@@ -1,10 +1,15 @@
 import Foundation
 
 /// Rampart's own settings that ship beside a model (`rampart.json`, optional): the window length the model was
-/// trained for, its chosen operating threshold and which label means unsafe.
+/// trained for, its chosen operating thresholds and which label means unsafe.
+///
+/// `threshold` applies to every input; `pair_threshold`, when present, replaces it for (prompt, response) pairs,
+/// whose benign scores sit lower than benign prompts' (a model's threshold is chosen for a stated false-positive
+/// rate, and the same rate on benign pairs allows a lower one).
 public struct GuardSettings: Sendable, Equatable, Codable {
     public var maxLength: Int?
     public var threshold: Double?
+    public var pairThreshold: Double?
     public var thresholdRule: String?
     public var unsafeLabel: String?
     public var modelID: String?
@@ -12,15 +17,17 @@ public struct GuardSettings: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case maxLength = "max_length"
         case threshold
+        case pairThreshold = "pair_threshold"
         case thresholdRule = "threshold_rule"
         case unsafeLabel = "unsafe_label"
         case modelID = "id"
     }
 
-    public init(maxLength: Int? = nil, threshold: Double? = nil, thresholdRule: String? = nil,
-                unsafeLabel: String? = nil, modelID: String? = nil) {
+    public init(maxLength: Int? = nil, threshold: Double? = nil, pairThreshold: Double? = nil,
+                thresholdRule: String? = nil, unsafeLabel: String? = nil, modelID: String? = nil) {
         self.maxLength = maxLength
         self.threshold = threshold
+        self.pairThreshold = pairThreshold
         self.thresholdRule = thresholdRule
         self.unsafeLabel = unsafeLabel
         self.modelID = modelID
@@ -32,8 +39,10 @@ public struct GuardSettings: Sendable, Equatable, Codable {
         guard FileManager.default.fileExists(atPath: url.path) else { return GuardSettings() }
         do {
             let settings = try JSONDecoder().decode(GuardSettings.self, from: Data(contentsOf: url))
-            if let threshold = settings.threshold, !(0 ... 1).contains(threshold) {
-                throw ScoringError.invalidModel(file: url.path, reason: "threshold \(threshold) is outside [0, 1]")
+            for (key, value) in [("threshold", settings.threshold), ("pair_threshold", settings.pairThreshold)] {
+                if let value, !(0 ... 1).contains(value) {
+                    throw ScoringError.invalidModel(file: url.path, reason: "\(key) \(value) is outside [0, 1]")
+                }
             }
             if let maxLength = settings.maxLength, maxLength < 8 {
                 throw ScoringError.invalidModel(file: url.path, reason: "max_length \(maxLength) is too small")

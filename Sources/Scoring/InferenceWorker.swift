@@ -105,7 +105,7 @@ final class InferenceWorker: @unchecked Sendable {
             guard let all = item.job.record(window: item.window, probabilities: probabilities(row)) else { continue }
             let results = item.job.spans.map { span in
                 policy.verdict(windowProbabilities: Array(all[span.windows]), threshold: item.job.threshold,
-                               isTruncated: span.isTruncated, tokens: span.tokens)
+                               isPair: span.isPair, isTruncated: span.isTruncated, tokens: span.tokens)
             }
             item.job.finish(.success(results))
         }

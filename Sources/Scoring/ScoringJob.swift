@@ -8,6 +8,7 @@ final class ScoringJob: Sendable {
     /// Which windows belong to which input.
     struct InputSpan: Sendable {
         var windows: Range<Int>
+        var isPair: Bool
         var isTruncated: Bool
         var tokens: Int
     }

@@ -33,7 +33,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Encoder arithmetic: fp32, or int8 (AVX-512 VNNI CPUs; about 3x faster; default model: validation AUPRC within 0.001 of fp32, P(unsafe) within 0.003 on average). Env RAMPART_PRECISION. Default: fp32.")
     var precision: EngineOptions.Precision?
 
-    @Option(help: "Flag threshold on P(unsafe). Env RAMPART_THRESHOLD. Default: the model's rampart.json threshold, else 0.5.")
+    @Option(help: "Flag threshold on P(unsafe). Env RAMPART_THRESHOLD. Default: the model's rampart.json threshold (pair_threshold for prompt+response pairs), else 0.5; a value given here applies to both.")
     var threshold: Double?
 
     @Option(help: "Long inputs: window (score overlapping windows, report the maximum) or truncate. Env RAMPART_LONG_INPUT. Default: window.")
@@ -158,7 +158,8 @@ struct ServeCommand: ParsableCommand {
                 scorerBox.set(scorer)
                 service.attach(scorer)
                 logger.notice("ready", metadata: ["model": "\(scorer.modelID)", "load_ms": "\(scorer.loadDuration.milliseconds)",
-                                                   "max_length": "\(scorer.maxLength)", "threshold": "\(scorer.threshold)"])
+                                                   "max_length": "\(scorer.maxLength)", "threshold": "\(scorer.threshold)",
+                                                   "pair_threshold": "\(scorer.pairThreshold)"])
             } catch {
                 logger.critical("cannot load the model", metadata: ["error": "\(error)"])
                 Foundation.exit(1)

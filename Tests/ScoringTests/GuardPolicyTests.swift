@@ -50,3 +50,17 @@ import Testing
                                  failurePolicy: .closed)
     #expect(abs(policy.unsafeProbability([0.2, 0.5, 0.3]) - 0.8) < 1e-12)
 }
+
+@Test func guardPolicy_pairsUseThePairThresholdUnlessTheRequestOverrides() throws {
+    let policy = try GuardPolicy(labels: ["safe", "unsafe"], unsafeLabel: nil, threshold: 0.9, pairThreshold: 0.4,
+                                 failurePolicy: .closed)
+    let window = [0.5, 0.5]
+    let prompt = policy.verdict(windowProbabilities: [window], threshold: nil, isPair: false, isTruncated: false, tokens: 4)
+    let pair = policy.verdict(windowProbabilities: [window], threshold: nil, isPair: true, isTruncated: false, tokens: 9)
+    #expect(!prompt.isFlagged && prompt.threshold == 0.9)
+    #expect(pair.isFlagged && pair.threshold == 0.4)
+    let overridden = policy.verdict(windowProbabilities: [window], threshold: 0.6, isPair: true, isTruncated: false, tokens: 9)
+    #expect(!overridden.isFlagged && overridden.threshold == 0.6)
+    let single = try GuardPolicy(labels: ["safe", "unsafe"], unsafeLabel: nil, threshold: 0.9, failurePolicy: .closed)
+    #expect(single.verdict(windowProbabilities: [window], threshold: nil, isPair: true, isTruncated: false, tokens: 9).threshold == 0.9)
+}

@@ -52,3 +52,31 @@ def test_corrupt_model_file_is_named_in_the_error(tmp_path):
                             text=True, timeout=60)
     assert result.returncode != 0
     assert "model.safetensors" in result.stderr
+
+
+def test_pair_threshold_applies_to_pairs_and_the_flag_replaces_both(tmp_path):
+    """rampart.json's pair_threshold decides (prompt, response) pairs, threshold decides prompts alone, /v1/models
+    shows both, and an operator's --threshold replaces both."""
+    import json
+    for name in ("config.json", "tokenizer.json", "model.safetensors"):
+        (tmp_path / name).symlink_to(MODEL / name)
+    (tmp_path / "rampart.json").write_text(json.dumps({"max_length": 128, "threshold": 0.9, "pair_threshold": 0.1,
+                                                       "unsafe_label": "unsafe"}))
+    prompt = {"prompt": "What's a good name for a golden retriever puppy?"}
+    pair = {**prompt, "response": "How about Sunny, Maple or Biscuit?"}
+    s = Server(model=tmp_path).wait_ready()
+    try:
+        model = requests.get(s.base + "/v1/models").json()["data"][0]
+        assert (model["threshold"], model["pair_threshold"]) == (0.9, 0.1)
+        assert requests.post(s.base + "/v1/score", json=prompt).json()["threshold"] == 0.9
+        scored = requests.post(s.base + "/v1/score", json=pair).json()
+        assert scored["threshold"] == 0.1 and scored["flagged"] == (scored["score"] >= 0.1)
+        assert requests.post(s.base + "/v1/score", json={**pair, "threshold": 0.5}).json()["threshold"] == 0.5
+    finally:
+        assert s.stop() == 0
+    s = Server("--threshold", "0.7", model=tmp_path).wait_ready()
+    try:
+        assert requests.post(s.base + "/v1/score", json=pair).json()["threshold"] == 0.7
+        assert requests.get(s.base + "/v1/models").json()["data"][0]["pair_threshold"] == 0.7
+    finally:
+        assert s.stop() == 0
