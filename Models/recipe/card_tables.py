@@ -35,6 +35,24 @@ def compare(paths):
     print("|---|---|" + "---|" * len(names))
     for k, v in runs[0]["model"]["per_kind"].items():
         print(f"| {k} | {v['n']} | " + " | ".join(f"{r['model']['per_kind'][k]['flagged']:.3f}" for r in runs) + " |")
+    pairs = [(n, r["model"]) for n, r in zip(names, runs) if "pairs" in r["model"]]
+    if pairs:
+        print("\n| (prompt, response) pairs | n | threshold | recall@thr | FPR@thr | pair threshold | recall@pair thr | "
+              "FPR@pair thr |")
+        print("|---|---|---|---|---|---|---|---|")
+        for n, m in pairs:
+            q = m["pairs"]
+            print(f"| {n} | {q['n']} | {m['threshold']:.4f} | {q['recall_at_threshold']:.3f} | "
+                  f"{q['fpr_at_threshold']:.3f} | {q['pair_threshold_rule']:.4f} | "
+                  f"{q['recall_at_pair_threshold_rule']:.3f} | {q['fpr_at_pair_threshold_rule']:.3f} |")
+    robust = [(n, r["robustness"]) for n, r in zip(names, runs) if "robustness" in r]
+    if robust:
+        kinds = [k for k in robust[0][1] if isinstance(robust[0][1][k], dict)]
+        print("\n| robustness: AUPRC / recall / FPR | " + " | ".join(kinds) + " |")
+        print("|---|" + "---|" * len(kinds))
+        for n, rb in robust:
+            print(f"| {n} | " + " | ".join(f"{rb[k]['auprc']:.3f} / {rb[k]['recall']:.3f} / {rb[k]['fpr']:.3f}"
+                                           for k in kinds) + " |")
     probes = [(n, r["probes"]) for n, r in zip(names, runs) if "probes" in r]
     if not probes:
         return
