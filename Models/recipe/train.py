@@ -138,7 +138,7 @@ def evaluate_existing(a, va, report, t0):
 def datasets(a, corpus: Path):
     """The training and validation examples of a run with arguments `a` (also used by
     Models/bench/int8_accuracy.py to rebuild the exact validation split). Returns (train, val, counts, generated,
-    generated_benign, held-out filter, rng): the seeded rng continues where the caps left it."""
+    generated_benign, held-out filter, rng, jailbreak templates): the seeded rng continues where the caps left it."""
     prompts, pairs, templates, flt = load_corpus(corpus)
     print(f"corpus: {len(prompts)} prompts, {len(pairs)} pairs, {len(templates)} templates after held-out filter "
           f"({flt.dropped} rows dropped)", file=sys.stderr)
@@ -162,7 +162,7 @@ def datasets(a, corpus: Path):
         tr = [tr[i] for i in sorted(rng.choice(len(tr), min(a.train_limit, len(tr)), replace=False))]
     if a.val_limit:
         va = [va[i] for i in sorted(rng.choice(len(va), min(a.val_limit, len(va)), replace=False))]
-    return tr, va, counts, generated, generated_benign, flt, rng
+    return tr, va, counts, generated, generated_benign, flt, rng, templates
 
 
 def main():
@@ -174,7 +174,7 @@ def main():
     if not (a.backbone / "model.safetensors").exists():
         subprocess.run(["bash", str(MODELS / "fetch-minilm.sh")], check=True)
     corpus = a.corpus.resolve()
-    tr, va, counts, generated, generated_benign, flt, rng = datasets(a, corpus)
+    tr, va, counts, generated, generated_benign, flt, rng, templates = datasets(a, corpus)
     timing = MODELS / ".cache/generated/timing.jsonl"
     report = {"args": {k: str(v) for k, v in vars(a).items()}, "generated_accepted": len(generated),
               "generated_benign_accepted": len(generated_benign),
