@@ -188,6 +188,9 @@ def main():
         return evaluate_existing(a, va, report, t0)
     tok = AutoTokenizer.from_pretrained(a.backbone)
     windower = Windower(tok, a.max_length)
+    # The head's random init must not depend on whether SmolLM2 sampled in this process (a fresh run generates,
+    # a rerun reads the cache): re-seed right before it.
+    torch.manual_seed(a.seed)
     model = BertForSequenceClassification.from_pretrained(
         a.backbone, num_labels=2, id2label={0: "safe", 1: "unsafe"}, label2id={"safe": 0, "unsafe": 1})
     if not a.no_baselines:

@@ -24,7 +24,7 @@ class TrainConfig:
     warmup: float = 0.06
     layer_decay: float = 0.9      # ML-LR; 1.0 disables
     rna_std: float = 0.0          # RNA: noise std relative to mean embedding norm; 0 disables
-    adv_eps: float = 0.0          # C-AdvUL: L2 radius relative to mean embedding norm; 0 disables
+    adv_eps: float = 0.05         # C-AdvUL (v4): L2 radius relative to mean embedding norm; 0 disables (v3)
     seed: int = 0
 
 
