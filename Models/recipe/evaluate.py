@@ -82,9 +82,9 @@ def metrics(examples, p, threshold_fpr=0.02, threshold=None, pair_threshold=None
         "fpr_everyday_chat": float(pred[np.isin(kinds, list(EVERYDAY_KINDS))].mean()),
         "f1_at_0.5": None,
     }
-    # (v4) The same rule applied to (prompt, response) pairs alone: their benign scores sit lower than benign
-    # prompts', so one threshold chosen on prompts costs recall on harmful answers. Rampart reads it as
-    # rampart.json's pair_threshold.
+    # (v4) The same rule applied to (prompt, response) pairs alone: benign pairs and benign prompts score
+    # differently, so one threshold chosen on prompts leaves pairs at some other false-positive rate. Rampart reads
+    # it as rampart.json's pair_threshold.
     pair = ~prompt_only
     if pair.any() and (y[pair] == 0).any() and (y[pair] == 1).any():
         tp_ = threshold_for_fpr(p[pair & (y == 0)], threshold_fpr)

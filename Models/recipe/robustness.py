@@ -65,7 +65,8 @@ def evaluate_robustness(model, windower, examples, threshold, limit=600, seed=0,
         return {"n": len(rows), "auprc": round(float(average_precision_score(y, p)), 4),
                 "recall": round(float(pred[y == 1].mean()), 4), "fpr": round(float(pred[y == 0].mean()), 4)}
 
-    out = {"threshold": threshold, "pair_threshold": pair_threshold, "clean": summary(score(model, windower, rows, desc="robust clean"))}
+    out = {"threshold": threshold, "pair_threshold": pair_threshold,
+           "clean": summary(score(model, windower, rows, desc="robust clean"))}
     for kind in KINDS:
         r = random.Random(f"{seed}-{kind}")
         pert = [dict(e, prompt=perturb(e["prompt"], kind, r, vocab),

@@ -3,9 +3,9 @@ import Foundation
 /// Rampart's own settings that ship beside a model (`rampart.json`, optional): the window length the model was
 /// trained for, its chosen operating thresholds and which label means unsafe.
 ///
-/// `threshold` applies to every input; `pair_threshold`, when present, replaces it for (prompt, response) pairs,
-/// whose benign scores sit lower than benign prompts' (a model's threshold is chosen for a stated false-positive
-/// rate, and the same rate on benign pairs allows a lower one).
+/// `threshold` applies to every input; `pair_threshold`, when present, replaces it for (prompt, response) pairs.
+/// Benign pairs and benign prompts score differently, so a threshold chosen for a stated false-positive rate on
+/// prompts gives pairs some other rate; the recipe chooses each for the same rate.
 public struct GuardSettings: Sendable, Equatable, Codable {
     public var maxLength: Int?
     public var threshold: Double?
