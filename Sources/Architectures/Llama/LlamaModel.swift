@@ -33,9 +33,11 @@ public final class LlamaModel: @unchecked Sendable {
     /// Loads a Hugging Face directory (config.json + model.safetensors or a sharded index).
     public static func load(directory: URL, options: EngineOptions = EngineOptions()) throws -> LlamaModel {
         BLAS.setThreadCount(options.blasThreadCount)
-        let config = try LlamaConfig(configJSON: directory.appendingPathComponent("config.json"))
+        let configURL = directory.appendingPathComponent("config.json")
+        let config = try LlamaConfig(configJSON: configURL)
         let store = try WeightStore(directory: directory, zeroCopy: options.zeroCopyWeights)
-        return LlamaModel(config: config, weights: try LlamaWeights(store: store, config: config), options: options, gguf: nil)
+        let weights = try LlamaWeights(store: store, config: config, configFile: configURL.path)
+        return LlamaModel(config: config, weights: weights, options: options, gguf: nil)
     }
 
     /// A cache for `sequences` sequences of up to `capacity` positions each.
