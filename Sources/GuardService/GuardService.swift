@@ -52,27 +52,13 @@ public final class GuardService: HTTPHandler {
 
     public func handle(_ request: HTTPRequest, context: HTTPRequestContext,
                        respond: @escaping @Sendable (HTTPResponse) -> Void) {
-        let started = ContinuousClock.now
         let route = Route.match(request.path)
         let origin = request.headers["Origin"]
-        let finish: @Sendable (HTTPResponse, Int?) -> Void = { [self] response, tokens in
+        // CORS, metrics and the access log are added in `willSend`, which the server calls for this
+        // response and for every response it makes itself; `finish` only attaches the token count.
+        let finish: @Sendable (HTTPResponse, Int?) -> Void = { response, tokens in
             var response = response
-            cors.decorate(&response, origin: origin)
-            let elapsed = ContinuousClock.now - started
-            // Metric labels stay bounded: unknown routes and methods share one label each.
-            let methodLabel = Self.knownMethods.contains(request.method) ? request.method.rawValue : "OTHER"
-            metrics.recordRequest(route: route?.rawValue ?? "unmatched", method: methodLabel,
-                                  status: response.status.code, duration: elapsed)
-            if logger.logLevel <= .info {
-                let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-                var metadata: Logger.Metadata = [
-                    "method": "\(methodLabel)", "route": "\(route?.rawValue ?? "unmatched")",
-                    "status": "\(response.status.code)", "latency_ms": "\(String(format: "%.2f", milliseconds))",
-                ]
-                if let tokens { metadata["tokens"] = "\(tokens)" }
-                if configuration.logsRequestBodies { metadata["body"] = "\(String(decoding: request.body, as: UTF8.self))" }
-                logger.info("request", metadata: metadata)
-            }
+            if let tokens { response.logMetadata["tokens"] = "\(tokens)" }
             respond(response)
         }
 
@@ -126,6 +112,31 @@ public final class GuardService: HTTPHandler {
         case .generate:
             handleGenerate(request, context: context, respond: respond, finish: finish)
         }
+    }
+
+    /// The response middleware (see `HTTPHandler.willSend`): every response the server writes —
+    /// routed ones and the server's own 400, 408, 413, 415, 431 and 503 — gets its CORS headers, is
+    /// counted in the request metrics and written to the access log, here and only here.
+    public func willSend(_ response: inout HTTPResponse, for exchange: HTTPExchange) {
+        let request = exchange.request
+        cors.decorate(&response, origin: request?.headers["Origin"])
+        let elapsed = ContinuousClock.now - exchange.receivedAt
+        // Metric labels stay bounded: unknown routes and methods share one label each.
+        let routeLabel = request.flatMap { Route.match($0.path) }?.rawValue ?? "unmatched"
+        let methodLabel = request.map { Self.knownMethods.contains($0.method) ? $0.method.rawValue : "OTHER" } ?? "OTHER"
+        metrics.recordRequest(route: routeLabel, method: methodLabel, status: response.status.code, duration: elapsed)
+        guard logger.logLevel <= .info else { return }
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        var metadata: Logger.Metadata = [
+            "method": "\(methodLabel)", "route": "\(routeLabel)",
+            "status": "\(response.status.code)", "latency_ms": "\(String(format: "%.2f", milliseconds))",
+        ]
+        if exchange.origin == .server { metadata["by"] = "server" }
+        for (key, value) in response.logMetadata { metadata[key] = "\(value)" }
+        if configuration.logsRequestBodies, let request {
+            metadata["body"] = "\(String(decoding: request.body, as: UTF8.self))"
+        }
+        logger.info("request", metadata: metadata)
     }
 
     private func withScorer(_ finish: @Sendable (HTTPResponse, Int?) -> Void, _ body: (GuardScorer) -> Void) {
