@@ -159,25 +159,34 @@ extension EventLoop {
         if !hasServer { fields.append(HTTPHeaders.Field(name: "server", value: configuration.serverName)) }
         let isHead = stream.method == "HEAD"
         let status = response.status
-        switch response.body {
-        case .bytes(let data):
-            if !status.forbidsContent { fields.append(HTTPHeaders.Field(name: "content-length", value: String(data.count))) }
-            let hasContent = !isHead && !status.forbidsContent && !data.isEmpty
-            if hasContent {
-                stream.outgoing = [data]
-                stream.isOutgoingFinished = true
+        do {
+            switch response.body {
+            case .bytes(let data):
+                if !status.forbidsContent { fields.append(HTTPHeaders.Field(name: "content-length", value: String(data.count))) }
+                let hasContent = !isHead && !status.forbidsContent && !data.isEmpty
+                if hasContent {
+                    stream.outgoing = [data]
+                    stream.isOutgoingFinished = true
+                }
+                try session.submitResponse(to: stream, status: status, headers: fields, hasContent: hasContent)
+            case .stream(let body):
+                if isHead || status.forbidsContent {
+                    body.close()
+                    try session.submitResponse(to: stream, status: status, headers: fields, hasContent: false)
+                    return
+                }
+                stream.bodyStream = body
+                try session.submitResponse(to: stream, status: status, headers: fields, hasContent: true)
+                let mailbox = self.mailbox, id = connection.id
+                body.attach { mailbox.post(.streamReadable(connection: id)) }
             }
-            session.submitResponse(to: stream, status: status, headers: fields, hasContent: hasContent)
-        case .stream(let body):
-            if isHead || status.forbidsContent {
-                body.close()
-                session.submitResponse(to: stream, status: status, headers: fields, hasContent: false)
-                return
-            }
-            stream.bodyStream = body
-            session.submitResponse(to: stream, status: status, headers: fields, hasContent: true)
-            let mailbox = self.mailbox, id = connection.id
-            body.attach { mailbox.post(.streamReadable(connection: id)) }
+        } catch {
+            // Nothing was queued: reset the stream so the client is not left waiting, and let a
+            // streaming body's producer see the close.
+            logger.warning("\(connection.remoteAddress): HTTP/2 response not sent: \(error)")
+            if case .stream(let body) = response.body { body.close() }
+            stream.outgoing = []
+            session.reset(stream, code: NGHTTP2_INTERNAL_ERROR)
         }
     }
 
