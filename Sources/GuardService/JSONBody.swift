@@ -14,7 +14,7 @@ enum JSONBody {
             throw .badRequest("the request body is not valid UTF-8", code: "invalid_utf8")
         }
         do {
-            return try JSONDecoder().decode(T.self, from: request.body)
+            return try decodeAllowingUnderflow(T.self, from: request.body)
         } catch let error as APIError {
             throw error
         } catch let DecodingError.keyNotFound(key, context) {
@@ -25,6 +25,24 @@ enum JSONBody {
             throw .badRequest("\(path(context.codingPath)) must be \(describe(expected)), not null", code: "invalid_type")
         } catch {
             throw .badRequest("the request body is not valid JSON")
+        }
+    }
+
+    /// `JSONDecoder.decode`, except that numbers too small for a Double read as (signed) zero.
+    ///
+    /// Foundation's JSONDecoder rejects a number whose magnitude underflows (`1e-999999999`, even
+    /// `1e-400`) as "not valid JSON", although RFC 8259 §6 grammar allows any exponent and its value
+    /// is 0 to double precision. JSONSerialization reads those numbers as ±0, so on a syntax error the
+    /// document is read by JSONSerialization and, if that succeeds, re-encoded and decoded again.
+    /// Numbers too large for a Double (`1e999`) still fail: JSONSerialization refuses them too.
+    static func decodeAllowingUnderflow<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+                  let normalized = try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed])
+            else { throw DecodingError.dataCorrupted(context) }
+            return try JSONDecoder().decode(T.self, from: normalized)
         }
     }
 
