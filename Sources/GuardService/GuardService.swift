@@ -91,9 +91,9 @@ public final class GuardService: HTTPHandler {
             finish(JSONResponse.make(status: .ok, body: Self.healthBody), nil)
         case .ready:
             if let scorer = scorerSlot.withLock({ $0 }) {
-                finish(JSONResponse.make(status: .ok, object: ["status": "ready", "model": scorer.modelID]), nil)
+                finish(json(["status": "ready", "model": scorer.modelID]), nil)
             } else {
-                var response = JSONResponse.make(status: .serviceUnavailable, object: ["status": "loading"])
+                var response = json(["status": "loading"], status: .serviceUnavailable)
                 response.headers.add(name: "Retry-After", value: "1")
                 finish(response, nil)
             }
@@ -104,7 +104,7 @@ public final class GuardService: HTTPHandler {
         case .openAPI:
             finish(JSONResponse.make(status: .ok, body: Data(OpenAPIDocument.json.utf8)), nil)
         case .models:
-            withScorer(finish) { scorer in finish(JSONResponse.make(encoding: ModelList(scorer)), nil) }
+            withScorer(finish) { scorer in finish(json(ModelList(scorer)), nil) }
         case .score:
             withScorer(finish) { scorer in handleScore(request, context: context, scorer: scorer, finish: finish) }
         case .moderations:
@@ -137,6 +137,17 @@ public final class GuardService: HTTPHandler {
             metadata["body"] = "\(String(decoding: request.body, as: UTF8.self))"
         }
         logger.info("request", metadata: metadata)
+    }
+
+    /// `value` as a JSON response. A body that cannot be encoded (a NaN or infinity where a number
+    /// belongs) is a bug: it is logged with the type and the encoder's reason, and the client gets a 500.
+    func json(_ value: some Encodable, status: HTTPStatus = .ok) -> HTTPResponse {
+        do {
+            return try JSONResponse.make(status: status, encoding: value)
+        } catch {
+            logger.error("response encoding failed", metadata: ["error": "\(error)"])
+            return APIError.internalError.response()
+        }
     }
 
     private func withScorer(_ finish: @Sendable (HTTPResponse, Int?) -> Void, _ body: (GuardScorer) -> Void) {
@@ -174,9 +185,9 @@ public final class GuardService: HTTPHandler {
                 let tokens = results.reduce(0) { $0 + $1.tokens }
                 if isBatch {
                     let body = ScoreBatchBody(results: results.map { ScoreResultBody($0, model: nil) }, model: model)
-                    finish(JSONResponse.make(encoding: body), tokens)
+                    finish(json(body), tokens)
                 } else {
-                    finish(JSONResponse.make(encoding: ScoreResultBody(results[0], model: model)), tokens)
+                    finish(json(ScoreResultBody(results[0], model: model)), tokens)
                 }
             case let .failure(error):
                 logFailure(error)
@@ -201,7 +212,7 @@ public final class GuardService: HTTPHandler {
                 metrics.recordScored(inputs: results.count, flagged: results.filter(\.isFlagged).count)
                 let body = ModerationBody(id: "modr-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
                                           model: model, results: results.map(ModerationResultBody.init))
-                finish(JSONResponse.make(encoding: body), results.reduce(0) { $0 + $1.tokens })
+                finish(json(body), results.reduce(0) { $0 + $1.tokens })
             case let .failure(error):
                 logFailure(error)
                 finish(APIError.from(error).response(), nil)

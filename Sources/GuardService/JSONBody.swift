@@ -79,23 +79,33 @@ enum JSONBody {
     }
 }
 
-/// Builders for JSON responses.
+/// Builders for JSON responses. Encoding failures are thrown, never papered over: the caller logs
+/// them and answers 500 (see `GuardService.json(_:status:)`).
 enum JSONResponse {
+    /// Why a response body could not be encoded (e.g. a NaN where a number belongs).
+    struct EncodingFailure: Error, CustomStringConvertible {
+        var typeName: String
+        var reason: String
+        var description: String { "cannot encode \(typeName) as JSON: \(reason)" }
+    }
+
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return encoder
     }()
 
-    static func make(status: HTTPStatus = .ok, encoding value: some Encodable) -> HTTPResponse {
-        guard let body = try? encoder.encode(value) else { return APIError.internalError.response() }
-        return make(status: status, body: body)
-    }
+    /// The body of a 500, pre-encoded: what `APIError.response()` answers if even an error body
+    /// could not be encoded.
+    static let internalErrorBody = Data(
+        #"{"error":{"code":"internal_error","message":"internal error; see the server log","type":"server_error"}}"#.utf8)
 
-    static func make(status: HTTPStatus, object: Any) -> HTTPResponse {
-        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data("{}".utf8)
-        return make(status: status, body: body)
+    static func make(status: HTTPStatus = .ok, encoding value: some Encodable) throws(EncodingFailure) -> HTTPResponse {
+        do {
+            return make(status: status, body: try encoder.encode(value))
+        } catch {
+            throw EncodingFailure(typeName: "\(type(of: value))", reason: "\(error)")
+        }
     }
 
     static func make(status: HTTPStatus, body: Data) -> HTTPResponse {
