@@ -140,3 +140,38 @@ private func ggufWithTensor(dimensions: [UInt64], dataBytes: Int = 64) -> [UInt8
     defer { try? FileManager.default.removeItem(at: short) }
     #expect(throws: ModelIOError.self) { try GGUFFile(url: short) }
 }
+
+/// A GGUF v3 file with no tensors and one metadata entry "k" of raw `value` bytes of type `type`.
+private func ggufWithMetadata(type: UInt32, value: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+    out += Array("GGUF".utf8)
+    put(UInt32(3))
+    put(UInt64(0))  // tensors
+    put(UInt64(1))  // metadata entries
+    put(UInt64(1)); out += Array("k".utf8)
+    put(type)
+    return out + value
+}
+
+/// Arrays nested 100,000 deep recursed once per level (a stack overflow); a count the file cannot
+/// hold reserved room for it first. Both are clear errors now.
+@Test func gguf_deepOrOversizedMetadataArraysAreRejected() throws {
+    var nested: [UInt8] = []
+    for _ in 0..<100_000 {
+        withUnsafeBytes(of: UInt32(9).littleEndian) { nested += $0 }  // element type: array
+        withUnsafeBytes(of: UInt64(1).littleEndian) { nested += $0 }  // one element
+    }
+    var huge: [UInt8] = []
+    withUnsafeBytes(of: UInt32(0).littleEndian) { huge += $0 }         // u8 elements
+    withUnsafeBytes(of: UInt64(1 << 26).littleEndian) { huge += $0 }   // 2²⁶ of them, none present
+    for (value, fragment) in [(nested, "nested deeper"), (huge, "bytes left")] {
+        let url = try GGUFFixture.temporary(ggufWithMetadata(type: 9, value: value))
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect {
+            try GGUFFile(url: url)
+        } throws: { error in
+            "\(error)".contains(url.path) && "\(error)".contains(fragment) && "\(error)".contains("'k'")
+        }
+    }
+}
