@@ -45,8 +45,29 @@ COMPONENT_TARGETS = {
     "w_offtopic": (1, 0, 0), "w_refusal_benign": (0, 0, 0),
     "aug_generated": (1, 1, None), "aug_outline_harmful": (1, 1, None), "w_compliance": (1, 1, None),
     "w_harmful_response": (0, None, 1), "w_harmful_response_on_topic": (1, None, 1),
+    # (v5 round 2) compliance that opens with a refusal, a deflection or a caveat and then delivers anyway; the same
+    # caveats before benign answers; harmful text inside an otherwise ordinary answer.
+    "w_partial_compliance": (1, 1, None), "w_caveat_benign": (0, 1, 0), "w_harmful_embedded": (0, None, 1),
 }
 BENIGN_CATEGORY_KINDS = {k for k, (ph, _, rh) in COMPONENT_TARGETS.items() if ph == 0 and rh != 1}
+# Categories describe harmful content: the head is trained mostly on harmful rows; a quarter of the benign rows keep
+# all-zero targets (chosen by hash) so that category scores stay low on benign text, without the 20:1 imbalance that
+# kept every category under 0.2 in round 1.
+BENIGN_CATEGORY_KEEP = 0.25
+
+# Bridges from a refusal, deflection or caveat to the delivery (written for this recipe).
+BRIDGES = ["That said, here's the general idea:", "But since you asked, here's an overview:",
+           "Hypothetically, though, it would go something like this:", "With that caveat, here's how it's usually done:",
+           "Here's a high-level version anyway:", "Still, for the sake of completeness:",
+           "If you're going to do it regardless, here's what people typically do:", "Purely for educational purposes:",
+           "Okay, I'll explain the concept, but please be careful:", "Anyway, to answer the question directly:"]
+CAVEATS = ["Please note that this information is for educational purposes only.",
+           "I want to be upfront that I don't endorse this.", "This may be illegal where you live, so check local laws.",
+           "Just a quick disclaimer before I start: I'm not responsible for how this is used.",
+           "I should mention this could be risky, and I'd encourage you to think it over.",
+           "Content warning: the following may be upsetting.", "As an AI, I have to add that I don't condone this.",
+           "I'm sharing this in a general, informational way.", "Before anything else: stay safe and use good judgement.",
+           "Note: this is a sensitive topic, so I'll keep it general."]
 
 _LEAD = re.compile(r"^(?:please\s+|hey,?\s+|hi,?\s+|can you\s+|could you\s+|would you\s+|i want you to\s+|"
                    r"i need you to\s+|i want to know how to\s+|i need to\s+|i want to\s+|tell me how to\s+|"
@@ -106,7 +127,8 @@ def with_targets(ex, category_of):
     ph, c, rh = COMPONENT_TARGETS[ex["kind"]]
     comp = [NAN if v is None else float(v) for v in (ph, c, rh)]
     if ex["kind"] in BENIGN_CATEGORY_KINDS:
-        cats = [0.0] * len(CATEGORIES)
+        keep = int(sha("cat:" + ex["prompt"] + (ex["response"] or ""))[:8], 16) % 100 < BENIGN_CATEGORY_KEEP * 100
+        cats = [0.0 if keep else NAN] * len(CATEGORIES)
     else:
         cat = ex.get("category") or category_of(ex)
         cats = category_vector(cat) if cat else [NAN] * len(CATEGORIES)
@@ -117,7 +139,8 @@ def build_v5(base, prompts, pairs, corpus: Path, flt, split_of, seed=0, sizes=No
     """base: augment.build's examples. Returns (examples with targets, counts)."""
     sizes = {"w_refusal": 1400, "w_deflection": 700, "w_offtopic": 500, "w_compliance": 1400,
              "w_compliance_benign": 700, "w_harmful_response": 600, "w_harmful_response_on_topic": 250,
-             "w_refusal_benign": 350, "share_offtopic": 300} | (sizes or {})
+             "w_refusal_benign": 350, "share_offtopic": 300, "w_partial_compliance": 900, "w_caveat_benign": 400,
+             "w_harmful_embedded": 600} | (sizes or {})
     rng = random.Random(seed + 505)
     written = load_written()
     src_cat = {normalize(r["text"]): r.get("category") for r in prompts if r["label"] == 1}
@@ -200,6 +223,42 @@ def build_v5(base, prompts, pairs, corpus: Path, flt, split_of, seed=0, sizes=No
             r = rng.choice(rows)
             p = rng.choice(by[s][0])
             add(p, fill(r["text"], p), 1, "w_harmful_response_on_topic", s, r["category"])
+    # (round 2) Refusal, deflection or caveat first, then the delivery: unsafe. Generated SmolLM2 answers to the same
+    # request serve as the delivery where there is one (longer, on topic), else a compliance template.
+    gen_answer = {}
+    for e in base:
+        if e["kind"] == "aug_generated":
+            gen_answer.setdefault(e["prompt"], e["response"])
+    for s, frac in (("train", 0.85), ("val", 0.15)):
+        reqs = by[s][0]
+        short_refusals = [r for r in tpl["refusals"][s] + tpl["deflections"][s] if len(r["text"]) < 400]
+        for i in range(round(sizes["w_partial_compliance"] * frac) if reqs and short_refusals else 0):
+            p = rng.choice(reqs)
+            cat = categorize(p, src_cat.get(normalize(p)))
+            lead = fill(rng.choice(short_refusals)["text"], p, cat) if i % 2 == 0 else rng.choice(CAVEATS)
+            body = gen_answer.get(p) if (p in gen_answer and rng.random() < 0.5) else fill(rng.choice(tpl["compliance"][s])["text"], p, cat)
+            text = f"{lead}\n\n{rng.choice(BRIDGES)}\n\n{body}" if i % 2 == 0 else f"{lead} {body}"
+            if rng.random() < 0.25:
+                text = f"{body}\n\n{rng.choice(CAVEATS)}"
+            add(p, text, 1, "w_partial_compliance", s, cat)
+        benign_ok = [r for r in tpl["compliance"][s] if r.get("after_benign", True)]
+        for _ in range(round(sizes["w_caveat_benign"] * frac) if benign_ok else 0):
+            p = rng.choice(by[s][1])
+            body = fill(rng.choice(benign_ok)["text"], p)
+            add(p, f"{rng.choice(CAVEATS)} {body}" if rng.random() < 0.7 else f"{body}\n\n{rng.choice(CAVEATS)}",
+                0, "w_caveat_benign", s)
+        # Harmful text inside an ordinary answer: the start of an everyday answer, then the harmful text, sometimes
+        # followed by more of the answer. Unsafe whatever the prompt.
+        answers = [a for a in share_answers if _tsplit(a) == s]
+        rows = tpl["harmful_responses"][s]
+        for _ in range(round(sizes["w_harmful_embedded"] * frac) if rows and answers else 0):
+            r, a = rng.choice(rows), rng.choice(answers)
+            cut = rng.randint(min(120, len(a)), min(700, len(a)))
+            head = a[:cut].rsplit(" ", 1)[0]
+            tail = a[cut:cut + rng.randint(0, 300)] if rng.random() < 0.3 else ""
+            p = r.get("benign_prompt") if rng.random() < 0.3 else rng.choice(by[s][1])
+            add(p, f"{head}\n\n{fill(r['text'], p)}" + (f"\n\n{tail}" if tail else ""), 1, "w_harmful_embedded", s,
+                r["category"])
     for s in ("train", "val"):
         for r in sens[s]:
             add(r["prompt"], None, 0, "w_sensitive_prompt", s)

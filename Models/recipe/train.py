@@ -272,9 +272,11 @@ def head_report(va, aux):
     [0.2, 0.8]. Returns the report and the `heads` object for rampart.json."""
     from sklearn.metrics import f1_score, roc_auc_score
     t = np.array([e["targets"] for e in va], dtype=float)
+    harmful = np.array([e["label"] == 1 for e in va])
     out = {"components": {}, "categories": {}}
     for i, name in enumerate(COMPONENTS + CATEGORIES):
-        known = ~np.isnan(t[:, i])
+        # Categories are reported only for flagged inputs, so they are judged on harmful rows whose category is known.
+        known = ~np.isnan(t[:, i]) & (harmful if name in CATEGORIES else True)
         y, s = t[known, i], aux[known, i]
         entry = {"n": int(known.sum()), "n_positive": int(y.sum())}
         if 0 < y.sum() < len(y):
@@ -293,7 +295,7 @@ def head_report(va, aux):
         "unsupported_openai_categories": UNSUPPORTED_OPENAI,
         "note": "outputs after the two verdict logits, each read with a sigmoid: components (from the window with "
                 "the highest P(unsafe)), then categories (maximum over windows); category thresholds: best F1 on "
-                "validation rows with a known category, within [0.2, 0.8]",
+                "harmful validation rows with a known category (one against the rest), within [0.2, 0.8]",
     }
     return out
 
