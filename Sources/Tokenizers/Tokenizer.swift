@@ -106,7 +106,7 @@ public final class Tokenizer: Sendable {
         let tracksStart = preTokenizer?.tracksStart ?? false
         for segment in addedVocabulary.segments(of: text, normalizer: normalizer, tracksStart: tracksStart) {
             switch segment {
-            case let .token(id):
+            case let .token(id, _):
                 ids.append(id)
             case let .text(piece):
                 let words = preTokenizer?.split(piece) ?? (piece.scalars.isEmpty ? [] : [piece])
@@ -119,6 +119,40 @@ public final class Tokenizer: Sendable {
             }
         }
         return ids
+    }
+
+    /// `tokenize`, plus each token's span in `text`, in Unicode scalars (code points: Python string indices,
+    /// JavaScript `Array.from(text)` indices). The ids are exactly `tokenize(text)`'s.
+    ///
+    /// Spans are exact to the pre-tokenized word: every token of a word gets the word's whole span (a WordPiece
+    /// `##ing` points at the word it ends), an added token its match. Normalization is tracked through every
+    /// normalizer; where a normalizer's output cannot be attributed to its input piece by piece (a multi-character
+    /// `Replace` pattern, say), spans inside that stretch are spread evenly over it and so are approximate.
+    public func tokenizeWithOffsets(_ text: String) -> (ids: [Int32], offsets: [Range<Int>]) {
+        var ids: [Int32] = []
+        var offsets: [Range<Int>] = []
+        let tracksStart = preTokenizer?.tracksStart ?? false
+        for (segment, origins) in addedVocabulary.alignedSegments(of: text, normalizer: normalizer,
+                                                                   tracksStart: tracksStart) {
+            switch segment {
+            case let .token(id, range):
+                ids.append(id)
+                offsets.append(origins?.origin(of: range) ?? range)
+            case let .text(piece):
+                let words = preTokenizer?.splitAligned(piece)
+                    ?? (piece.scalars.isEmpty ? [] : [AlignedWord(word: piece, origins: Array(piece.scalars.indices))])
+                for word in words {
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(word.word.scalars.count)
+                    for scalar in word.word.scalars { ScalarText.utf8(scalar, into: &bytes) }
+                    let before = ids.count
+                    model.tokenize(bytes, into: &ids)
+                    let span = origins?.origin(of: word.span) ?? word.span
+                    offsets += repeatElement(span, count: ids.count - before)
+                }
+            }
+        }
+        return (ids, offsets)
     }
 
     /// Adds special tokens and type ids to already-tokenized sequences (the post-processor template).
