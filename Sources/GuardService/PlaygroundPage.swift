@@ -250,13 +250,14 @@ enum PlaygroundPage {
       setThreshold(result.threshold);
       document.body.dataset.state = "scored";
     }
-    function barRow(name, value, extra) {
+    // hot: the bar turns red at the threshold (scores of harm; not the labels, where "safe" is one of them).
+    function barRow(name, value, extra, hot = true) {
       const row = el("tr", { className: "entry" });
       row.dataset.name = name;
       row.append(el("td", { textContent: name }));
       if (typeof value === "number") {
         const bar = el("div", { className: "bar" }, el("div", { style: `width:${Math.max(0, Math.min(1, value)) * 100}%` }));
-        if (value >= (state.threshold ?? 0.5)) bar.classList.add("hot");
+        if (hot && value >= (state.threshold ?? 0.5)) bar.classList.add("hot");
         row.append(el("td", { className: "num", textContent: fmt(value) }), el("td", {}, bar));
         row.dataset.value = value;
       } else {
@@ -273,9 +274,9 @@ enum PlaygroundPage {
       if (!object || typeof object !== "object" || !Object.keys(object).length) { panel.classList.add("hidden"); return; }
       for (const [key, value] of Object.entries(object)) {
         if (value && typeof value === "object" && !Array.isArray(value)) {
-          for (const [inner, innerValue] of Object.entries(value)) table.append(barRow(`${key}.${inner}`, innerValue));
+          for (const [inner, innerValue] of Object.entries(value)) table.append(barRow(`${key}.${inner}`, innerValue, undefined, id !== "labels"));
         } else {
-          table.append(barRow(key, value));
+          table.append(barRow(key, value, undefined, id !== "labels"));
         }
       }
       panel.classList.remove("hidden");
@@ -382,7 +383,7 @@ enum PlaygroundPage {
       badge.className = "badge " + (flagged ? "flagged" : "passed");
       badge.dataset.flagged = flagged;
       for (const cell of document.querySelectorAll(".heat-cell")) cell.classList.toggle("over", Number(cell.dataset.score) >= t);
-      for (const bar of document.querySelectorAll("#labels .bar, #components .bar, #categories .bar")) {
+      for (const bar of document.querySelectorAll("#components .bar, #categories .bar")) {
         const value = Number(bar.closest("tr").dataset.value);
         bar.classList.toggle("hot", value >= t);
       }
@@ -405,14 +406,16 @@ enum PlaygroundPage {
     window.rampartRender = render;
 
     fetch("/ready").then((r) => r.json()).then((b) => { $("model").textContent = b.model ? `model: ${b.model}` : "model loading"; }).catch(() => { $("model").textContent = ""; });
-    (function fromFragment() {
+    function fromFragment() {
       if (location.hash.length < 2) return;
       let preset;
       try { preset = JSON.parse(decodeURIComponent(location.hash.slice(1))); } catch (e) { return; }
       if (Array.isArray(preset.messages)) { setMode("conversation"); setMessages(preset.messages); }
-      else { $("prompt").value = preset.prompt || ""; $("response").value = preset.response || ""; }
+      else { setMode("pair"); $("prompt").value = preset.prompt || ""; $("response").value = preset.response || ""; }
       if (preset.run) score();
-    })();
+    }
+    window.addEventListener("hashchange", fromFragment);
+    fromFragment();
     </script>
     </body>
     </html>
