@@ -1,4 +1,7 @@
+import Architectures
 import Foundation
+import Generation
+import Logging
 import Testing
 @testable import GuardService
 @testable import Scoring
@@ -146,4 +149,25 @@ private let longText = (1 ... 40).map { "word\($0)" }.joined(separator: " ")
     #expect(harness.call(.head, "/").status == .ok)
     #expect(harness.call(.post, "/").status == .methodNotAllowed)
     #expect(harness.call(.post, "/v1/score", body: json(["prompt": "x"])).status == .unauthorized)
+}
+
+@Test func scoreExplain_withACDEvidenceCarriesBoth() throws {
+    let (harness, scorer) = try scoringHarness()
+    defer { scorer.shutdown() }
+    let lm = try CausalLM.load(tinyGuard.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("llama/tiny_tied/model-f32.gguf"), options: EngineOptions(blasThreadCount: 1))
+    let worker = GenerationWorker(
+        decoder: ContrastiveDecoder(lm: lm, prompts: ContrastivePrompts(safe: "Be safe.", adversarial: "Be bad.")),
+        configuration: GenerationConfiguration(), logger: Logger(label: "test"))
+    worker.start()
+    defer { worker.shutdown() }
+    harness.service.attach(generator: worker)
+    let result = score(harness, ["acd": true, "explain": true, "messages": [
+        ["role": "user", "content": "hi"], ["role": "assistant", "content": "hello"],
+    ]])
+    #expect(result["acd"] is [String: Any])
+    let explanation = try #require(result["explanation"] as? [String: Any])
+    #expect(explanation["response_message"] as? Int == 1)
+    let window = try #require((explanation["windows"] as? [[String: Any]])?.first)
+    #expect((window["messages"] as? [[String: Int]])?.map { $0["index"] } == [0, 1])
 }
