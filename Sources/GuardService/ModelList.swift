@@ -11,9 +11,14 @@ struct ModelList: Encodable, Sendable {
         var maxLength: Int
         var threshold: Double
         var pairThreshold: Double
+        /// (multi-head models) The component and category outputs and the per-category thresholds.
+        var components: [String]?
+        var categories: [String]?
+        var categoryThresholds: [String: Double]?
 
         enum CodingKeys: String, CodingKey {
-            case id, object, created, labels, threshold
+            case id, object, created, labels, threshold, components, categories
+            case categoryThresholds = "category_thresholds"
             case pairThreshold = "pair_threshold"
             case ownedBy = "owned_by"
             case maxLength = "max_length"
@@ -25,6 +30,7 @@ struct ModelList: Encodable, Sendable {
 
     init(_ scorer: GuardScorer) {
         data = [Model(id: scorer.modelID, labels: scorer.labels, maxLength: scorer.maxLength, threshold: scorer.threshold,
-                      pairThreshold: scorer.pairThreshold)]
+                      pairThreshold: scorer.pairThreshold, components: scorer.heads?.components,
+                      categories: scorer.heads?.categories, categoryThresholds: scorer.heads?.categoryThresholds)]
     }
 }

@@ -56,8 +56,9 @@ struct ModerationRequest: Decodable, Sendable {
     }
 }
 
-/// OpenAI's moderation categories. A binary guard cannot tell them apart, so Rampart reports every category as
-/// false with score 0 and carries its decision in `flagged` (plus `rampart_score`); see the README.
+/// OpenAI's moderation categories. A model with a category head (the default model since v5) fills those it
+/// predicts; the others, and every category of a binary guard, are reported false with score 0. `flagged` stays
+/// the guard's verdict (plus `rampart_score`), and a category is true only when the input is flagged; see the README.
 enum ModerationCategory {
     static let all = [
         "harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent",
@@ -87,8 +88,9 @@ struct ModerationResultBody: Encodable, Sendable {
 
     init(_ result: ScoreResult) {
         flagged = result.isFlagged
-        categories = Dictionary(uniqueKeysWithValues: ModerationCategory.all.map { ($0, false) })
-        categoryScores = Dictionary(uniqueKeysWithValues: ModerationCategory.all.map { ($0, 0.0) })
+        let flaggedCategories = Set(result.flaggedCategories)
+        categories = Dictionary(uniqueKeysWithValues: ModerationCategory.all.map { ($0, flaggedCategories.contains($0)) })
+        categoryScores = Dictionary(uniqueKeysWithValues: ModerationCategory.all.map { ($0, result.categoryScores[$0] ?? 0) })
         categoryAppliedInputTypes = Dictionary(uniqueKeysWithValues: ModerationCategory.all.map { ($0, ["text"]) })
         rampartScore = result.score
         rampartThreshold = result.threshold

@@ -118,6 +118,9 @@ enum OpenAPIDocument {
               "labels": {"type": "object", "additionalProperties": {"type": "number"}},
               "degraded": {"type": "boolean", "description": "True when the model failed and the failure policy decided."},
               "model": {"type": "string"},
+              "components": {"type": "object", "additionalProperties": {"type": "number"}, "description": "Multi-head models: prompt_harm, and for pairs compliance and response_harm, from the deciding window."},
+              "categories": {"type": "array", "items": {"type": "string"}, "description": "Multi-head models: categories reported true (none unless flagged)."},
+              "category_scores": {"type": "object", "additionalProperties": {"type": "number"}, "description": "Multi-head models: each category's probability, maximum over windows."},
               "acd": {"$ref": "#/components/schemas/ACDScore"},
               "explanation": {"$ref": "#/components/schemas/Explanation"}
             }
@@ -161,7 +164,7 @@ enum OpenAPIDocument {
             "required": ["object", "data"],
             "properties": {"object": {"const": "list"}, "data": {"type": "array", "items": {"type": "object", "required": ["id", "object"], "properties": {
               "id": {"type": "string"}, "object": {"const": "model"}, "created": {"type": "integer"}, "owned_by": {"type": "string"},
-              "labels": {"type": "array", "items": {"type": "string"}}, "max_length": {"type": "integer"}, "threshold": {"type": "number"}, "pair_threshold": {"type": "number"}}}}}
+              "labels": {"type": "array", "items": {"type": "string"}}, "max_length": {"type": "integer"}, "threshold": {"type": "number"}, "pair_threshold": {"type": "number"}, "components": {"type": "array", "items": {"type": "string"}}, "categories": {"type": "array", "items": {"type": "string"}}, "category_thresholds": {"type": "object", "additionalProperties": {"type": "number"}}}}}}
           }
         },
         "responses": {

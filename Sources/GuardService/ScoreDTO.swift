@@ -56,10 +56,21 @@ struct ScoreResultBody: Encodable, Sendable {
     var labels: [String: Double]
     var degraded: Bool
     var model: String?
+    /// (multi-head models) Why: the deciding window's prompt harm, and for pairs compliance and response harm.
+    var components: [String: Double]?
+    /// (multi-head models) The categories reported true (none unless flagged), and every category's probability.
+    var categories: [String]?
+    var categoryScores: [String: Double]?
     /// Present only when the request asked for `"acd": true`.
     var acd: ACDScoreBody?
     /// Present only when the request asked for `"explain": true`.
     var explanation: ExplanationBody?
+
+    enum CodingKeys: String, CodingKey {
+        case score, flagged, threshold, truncated, tokens, windows, labels, degraded, model, components, categories, acd
+        case explanation
+        case categoryScores = "category_scores"
+    }
 
     init(_ result: ScoreResult, model: String?) {
         score = result.score
@@ -71,6 +82,11 @@ struct ScoreResultBody: Encodable, Sendable {
         labels = result.labelScores
         degraded = result.isDegraded
         self.model = model
+        if !result.components.isEmpty || !result.categoryScores.isEmpty {
+            components = result.components
+            categories = result.flaggedCategories
+            categoryScores = result.categoryScores
+        }
     }
 }
 

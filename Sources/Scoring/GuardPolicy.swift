@@ -19,14 +19,23 @@ struct GuardPolicy: Sendable {
     /// The threshold for (prompt, response) pairs.
     let pairThreshold: Double
     let failurePolicy: FailurePolicy
+    /// (v5) A multi-head model's layout: the verdict is the softmax of the first two outputs only.
+    let heads: OutputHeads?
 
     init(labels: [String], unsafeLabel: String?, threshold: Double, pairThreshold: Double? = nil,
-         failurePolicy: FailurePolicy) throws {
+         failurePolicy: FailurePolicy, heads: OutputHeads? = nil, settingsFile: String = "rampart.json") throws {
         self.labels = labels
         self.threshold = threshold
         self.pairThreshold = pairThreshold ?? threshold
         self.failurePolicy = failurePolicy
-        self.rule = try Self.unsafeRule(labels: labels, unsafeLabel: unsafeLabel)
+        self.heads = heads
+        if let heads {
+            try heads.validate(outputCount: labels.count, file: settingsFile)
+            let verdictLabels = Array(labels.prefix(OutputHeads.verdictCount))
+            self.rule = try Self.unsafeRule(labels: verdictLabels, unsafeLabel: unsafeLabel)
+        } else {
+            self.rule = try Self.unsafeRule(labels: labels, unsafeLabel: unsafeLabel)
+        }
     }
 
     static func unsafeRule(labels: [String], unsafeLabel: String?) throws -> UnsafeRule {
@@ -55,8 +64,12 @@ struct GuardPolicy: Sendable {
         return .label(min(1, labels.count - 1))
     }
 
+    /// Components that only mean something when there is a response.
+    static let pairOnlyComponents: Set = ["compliance", "response_harm"]
+
     /// Softmax (or sigmoid) of one window's logits. Non-finite logits give non-finite probabilities.
     func probabilities(logits: ArraySlice<Float>) -> [Double] {
+        if let heads { return heads.probabilities(logits: logits) }
         if rule == .sigmoid {
             let x = Double(logits.first ?? .nan)
             return [1 / (1 + exp(-x))]
@@ -102,9 +115,21 @@ struct GuardPolicy: Sendable {
         if rule == .sigmoid {
             labelScores[labels.first ?? "unsafe"] = winner[0]
         } else {
-            for (label, p) in zip(labels, winner) { labelScores[label] = p }
+            let verdictLabels = heads == nil ? labels : Array(labels.prefix(OutputHeads.verdictCount))
+            for (label, p) in zip(verdictLabels, winner) { labelScores[label] = p }
         }
-        return ScoreResult(score: best, isFlagged: best >= threshold, threshold: threshold, isTruncated: isTruncated,
-                           tokens: tokens, windows: windowProbabilities.count, labelScores: labelScores)
+        var result = ScoreResult(score: best, isFlagged: best >= threshold, threshold: threshold,
+                                 isTruncated: isTruncated, tokens: tokens, windows: windowProbabilities.count,
+                                 labelScores: labelScores)
+        if let heads {
+            var (components, categories) = heads.read(windowProbabilities: windowProbabilities, decidingWindow: bestIndex)
+            if !isPair {  // compliance and response harm describe a response; a prompt alone has none
+                components = components.filter { !Self.pairOnlyComponents.contains($0.key) }
+            }
+            result.components = components
+            result.categoryScores = categories
+            result.flaggedCategories = heads.flaggedCategories(scores: categories, isFlagged: result.isFlagged)
+        }
+        return result
     }
 }

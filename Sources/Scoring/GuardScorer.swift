@@ -22,6 +22,8 @@ public final class GuardScorer: Sendable {
     public let threshold: Double
     /// The default flag threshold for (prompt, response) pairs (`rampart.json`'s `pair_threshold`, else `threshold`).
     public let pairThreshold: Double
+    /// (multi-head models) The component and category outputs beside the verdict; nil for a plain classifier.
+    public let heads: OutputHeads?
     public let configuration: ScoringConfiguration
     /// Wall time spent loading tokenizer and weights.
     public let loadDuration: Duration
@@ -50,9 +52,11 @@ public final class GuardScorer: Sendable {
         let pairThreshold = configuration.threshold ?? settings.pairThreshold ?? threshold
         let policy = try GuardPolicy(labels: classifier.labels, unsafeLabel: settings.unsafeLabel,
                                      threshold: threshold, pairThreshold: pairThreshold,
-                                     failurePolicy: configuration.failurePolicy)
+                                     failurePolicy: configuration.failurePolicy, heads: settings.heads,
+                                     settingsFile: modelDirectory.appendingPathComponent("rampart.json").path)
         self.modelID = settings.modelID ?? modelDirectory.standardizedFileURL.lastPathComponent
         self.labels = classifier.labels
+        self.heads = settings.heads
         self.maxLength = maxLength
         self.threshold = threshold
         self.pairThreshold = pairThreshold

@@ -13,6 +13,8 @@ public struct GuardSettings: Sendable, Equatable, Codable {
     public var thresholdRule: String?
     public var unsafeLabel: String?
     public var modelID: String?
+    /// (v5) How to read a multi-head model's outputs beyond the verdict; nil for a plain classifier.
+    public var heads: OutputHeads?
 
     enum CodingKeys: String, CodingKey {
         case maxLength = "max_length"
@@ -21,16 +23,19 @@ public struct GuardSettings: Sendable, Equatable, Codable {
         case thresholdRule = "threshold_rule"
         case unsafeLabel = "unsafe_label"
         case modelID = "id"
+        case heads
     }
 
     public init(maxLength: Int? = nil, threshold: Double? = nil, pairThreshold: Double? = nil,
-                thresholdRule: String? = nil, unsafeLabel: String? = nil, modelID: String? = nil) {
+                thresholdRule: String? = nil, unsafeLabel: String? = nil, modelID: String? = nil,
+                heads: OutputHeads? = nil) {
         self.maxLength = maxLength
         self.threshold = threshold
         self.pairThreshold = pairThreshold
         self.thresholdRule = thresholdRule
         self.unsafeLabel = unsafeLabel
         self.modelID = modelID
+        self.heads = heads
     }
 
     /// Reads `rampart.json` from a model directory; a missing file means defaults, a malformed one is an error.

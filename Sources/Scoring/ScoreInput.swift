@@ -31,6 +31,14 @@ public struct ScoreResult: Sendable, Equatable {
     public var labelScores: [String: Double]
     /// True when the model produced a non-finite score and the failure policy decided `isFlagged`.
     public var isDegraded: Bool
+    /// (multi-head models) The components of the deciding window, e.g. `prompt_harm`, `compliance`,
+    /// `response_harm`, each a probability; empty for a plain classifier. Pair-only components are left out for a
+    /// prompt alone.
+    public var components: [String: Double] = [:]
+    /// (multi-head models) Each harm category's probability, the maximum over windows; empty for a plain classifier.
+    public var categoryScores: [String: Double] = [:]
+    /// (multi-head models) The categories reported true: empty unless `isFlagged` (see `OutputHeads`).
+    public var flaggedCategories: [String] = []
 
     public init(score: Double, isFlagged: Bool, threshold: Double, isTruncated: Bool, tokens: Int, windows: Int,
                 labelScores: [String: Double], isDegraded: Bool = false) {
