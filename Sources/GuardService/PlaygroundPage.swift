@@ -281,14 +281,16 @@ enum PlaygroundPage {
       }
       panel.classList.remove("hidden");
     }
-    // categories: an object (name → boolean or number or object) or an array of names; category_scores: name → number.
+    // categories: an object (name → boolean, number or object) or an array of the names reported true;
+    // category_scores: name → number. Categories named only in category_scores are shown unflagged.
     function renderCategories(categories, scores) {
       const panel = $("categories-panel");
       const table = $("categories");
       table.replaceChildren();
       const names = new Set();
       const flags = {};
-      if (Array.isArray(categories)) for (const c of categories) { const n = typeof c === "string" ? c : (c.name || JSON.stringify(c)); names.add(n); flags[n] = c; }
+      // An array names the categories reported true (Rampart's multi-head results); its entries may be objects.
+      if (Array.isArray(categories)) for (const c of categories) { const n = typeof c === "string" ? c : (c.name || JSON.stringify(c)); names.add(n); flags[n] = typeof c === "string" ? true : c; }
       else if (categories && typeof categories === "object") for (const [n, v] of Object.entries(categories)) { names.add(n); flags[n] = v; }
       if (scores && typeof scores === "object") for (const n of Object.keys(scores)) names.add(n);
       if (!names.size) { panel.classList.add("hidden"); return; }

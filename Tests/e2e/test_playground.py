@@ -239,6 +239,22 @@ def test_playground_shows_any_components_and_categories(server, browser, shots):
     assert browser.evaluate("document.querySelectorAll('.heat-cell').length") == 1
     browser.screenshot(shots / "playground-components.png")
 
+    # Rampart's own multi-head shape: categories lists the names reported true.
+    result.update(components={"prompt_harm": 0.3, "compliance": 0.8, "response_harm": 0.95},
+                  categories=["violence"], category_scores={"harassment": 0.1, "violence": 0.9})
+    browser.evaluate(f"window.rampartRender({json.dumps(result)}, {{prompt: 'hello', response: 'some text'}})")
+    assert browser.evaluate("[...document.querySelectorAll('#components tr')].map(r => r.dataset.name)") == [
+        "prompt_harm", "compliance", "response_harm"]
+    categories = browser.evaluate("""[...document.querySelectorAll('#categories tr')].map(r =>
+        [r.dataset.name, Number(r.dataset.value), r.lastChild.textContent])""")
+    assert categories == [["violence", 0.9, "flagged"], ["harassment", 0.1, ""]]
+    # A result without them hides both panels again.
+    for key in ("components", "categories", "category_scores"):
+        del result[key]
+    browser.evaluate(f"window.rampartRender({json.dumps(result)}, {{prompt: 'hello', response: 'some text'}})")
+    assert browser.evaluate("""['components-panel', 'categories-panel'].map(id =>
+        document.getElementById(id).classList.contains('hidden'))""") == [True, True]
+
 
 def test_playground_shows_the_servers_error(server, browser):
     fragment = urllib.parse.quote(json.dumps({"messages": [{"role": "user", "content": "hi"},
