@@ -4,7 +4,7 @@ import Scoring
 /// it read, so a person can see which part of a long input drove the score.
 ///
 /// Offsets are Unicode code points (Python string indices; JavaScript `Array.from(text)` indices), half-open, and
-/// exact to the word: a window that starts or ends inside a word covers the whole word. For `prompt`/`response`
+/// exact to the token for WordPiece tokenizers and to the word for others. For `prompt`/`response`
 /// requests they index those strings; for `messages` requests each window lists the message texts it read
 /// (`index` into `messages`; text parts count as joined by newlines).
 struct ExplanationBody: Encodable, Sendable {

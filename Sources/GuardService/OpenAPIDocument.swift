@@ -43,7 +43,7 @@ enum OpenAPIDocument {
           "Explanation": {
             "type": "object",
             "required": ["windows"],
-            "description": "Every scored window's P(unsafe) and the characters it read. Offsets are Unicode code points (Python string indices, JavaScript Array.from indices), half-open, exact to the word.",
+            "description": "Every scored window's P(unsafe) and the characters it read. Offsets are Unicode code points (Python string indices, JavaScript Array.from indices), half-open, exact to the token (WordPiece) or to the word (Unigram, BPE).",
             "properties": {
               "windows": {"type": "array", "items": {"type": "object", "properties": {
                 "score": {"type": "number", "minimum": 0, "maximum": 1, "description": "P(unsafe) of this window; absent when its forward pass failed."},

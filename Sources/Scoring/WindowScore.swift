@@ -2,8 +2,8 @@
 ///
 /// Spans are half-open ranges of Unicode scalars (code points) in the strings the caller passed: `prompt` in
 /// `ScoreInput.prompt`, `response` in `ScoreInput.response`, `context` in `ScoreInput.context`. They come from
-/// token offsets, which are exact to the word (see `Tokenizer.tokenizeWithOffsets`): a window that starts or ends
-/// inside a word covers that whole word.
+/// token offsets (see `Tokenizer.tokenizeWithOffsets`): exact to the token for WordPiece, to the word for other
+/// models (a window that starts or ends inside a word then covers that whole word).
 public struct WindowScore: Sendable, Equatable {
     /// P(unsafe) of this window alone; NaN when its forward pass failed.
     public var score: Double

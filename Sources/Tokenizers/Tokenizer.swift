@@ -124,8 +124,8 @@ public final class Tokenizer: Sendable {
     /// `tokenize`, plus each token's span in `text`, in Unicode scalars (code points: Python string indices,
     /// JavaScript `Array.from(text)` indices). The ids are exactly `tokenize(text)`'s.
     ///
-    /// Spans are exact to the pre-tokenized word: every token of a word gets the word's whole span (a WordPiece
-    /// `##ing` points at the word it ends), an added token its match. Normalization is tracked through every
+    /// WordPiece tokens get the characters they matched (`##ing` its last three); Unigram and BPE tokens the whole
+    /// pre-tokenized word they belong to; an added token its match. Normalization is tracked through every
     /// normalizer; where a normalizer's output cannot be attributed to its input piece by piece (a multi-character
     /// `Replace` pattern, say), spans inside that stretch are spread evenly over it and so are approximate.
     public func tokenizeWithOffsets(_ text: String) -> (ids: [Int32], offsets: [Range<Int>]) {
@@ -143,12 +143,20 @@ public final class Tokenizer: Sendable {
                     ?? (piece.scalars.isEmpty ? [] : [AlignedWord(word: piece, origins: Array(piece.scalars.indices))])
                 for word in words {
                     var bytes: [UInt8] = []
+                    var scalarOfByte: [Int] = []  // index in the word of the scalar each byte encodes
                     bytes.reserveCapacity(word.word.scalars.count)
-                    for scalar in word.word.scalars { ScalarText.utf8(scalar, into: &bytes) }
-                    let before = ids.count
-                    model.tokenize(bytes, into: &ids)
-                    let span = origins?.origin(of: word.span) ?? word.span
-                    offsets += repeatElement(span, count: ids.count - before)
+                    for (index, scalar) in word.word.scalars.enumerated() {
+                        ScalarText.utf8(scalar, into: &bytes)
+                        scalarOfByte += repeatElement(index, count: bytes.count - scalarOfByte.count)
+                    }
+                    var byteRanges: [Range<Int>] = []
+                    model.tokenize(bytes, into: &ids, byteRanges: &byteRanges)
+                    for range in byteRanges {
+                        let scalars = range.isEmpty ? word.origins[...] : word.origins[
+                            scalarOfByte[range.lowerBound] ... scalarOfByte[range.upperBound - 1]]
+                        let span = (scalars.min() ?? 0) ..< (scalars.max() ?? -1) + 1
+                        offsets.append(origins?.origin(of: span) ?? span)
+                    }
                 }
             }
         }
