@@ -104,8 +104,7 @@ public final class GuardScorer: Sendable {
         let deadline = ContinuousClock.now + configuration.requestTimeout
         tokenizeQueue.async { [self] in
             let job = makeJob(inputs, threshold: threshold, explain: explain, deadline: deadline,
-                              isCancelled: isCancelled,
-                              completion: completion)
+                              isCancelled: isCancelled, completion: completion)
             do throws(ScoringError) {
                 try queue.enqueue(job)
             } catch {

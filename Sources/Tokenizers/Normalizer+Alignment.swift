@@ -52,8 +52,21 @@ extension Normalizer {
         var origins: [Range<Int>] = []
         scalars.reserveCapacity(expected.count)
         origins.reserveCapacity(expected.count)
+        // Most chunks are one scalar, and text repeats its scalars: normalize each distinct one once.
+        var single: [Unicode.Scalar: [Unicode.Scalar]] = [:]
         for chunk in chunks {
-            let output = normalize(Array(text[chunk]))
+            let output: [Unicode.Scalar]
+            if chunk.count == 1 {
+                let scalar = text[chunk.lowerBound]
+                if let known = single[scalar] {
+                    output = known
+                } else {
+                    output = normalize([scalar])
+                    single[scalar] = output
+                }
+            } else {
+                output = normalize(Array(text[chunk]))
+            }
             scalars += output
             origins += repeatElement(chunk, count: output.count)
             guard scalars.count <= expected.count else { return nil }
