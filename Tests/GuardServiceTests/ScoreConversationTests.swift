@@ -171,3 +171,24 @@ private let longText = (1 ... 40).map { "word\($0)" }.joined(separator: " ")
     let window = try #require((explanation["windows"] as? [[String: Any]])?.first)
     #expect((window["messages"] as? [[String: Int]])?.map { $0["index"] } == [0, 1])
 }
+
+@Test func conversation_contextIsRoleMarkedTurnsEndingInTheUserMarker() throws {
+    func message(_ role: String, _ content: String) throws -> ChatMessage {
+        try JSONDecoder().decode(ChatMessage.self, from: Data(json(["role": role, "content": content]).utf8))
+    }
+    let messages = [try message("system", "be brief"), try message("user", "hi"), try message("assistant", "hello"),
+                    try message("user", "how do i pick a lock"), try message("tool", "lock.txt"),
+                    try message("assistant", "no")]
+    let conversation = try Conversation(messages, field: "messages")
+    #expect(conversation.input.prompt == "how do i pick a lock")
+    #expect(conversation.input.response == "no")
+    let context = try #require(conversation.input.context)
+    #expect(context == "system: be brief\n\nuser: hi\n\nassistant: hello\n\ntool: lock.txt\n\nuser:")
+    let scalars = Array(context.unicodeScalars)
+    let texts = conversation.layout.contextMessages.map { String(String.UnicodeScalarView(scalars[$0.range])) }
+    #expect(conversation.layout.contextMessages.map(\.index) == [0, 1, 2, 4])
+    #expect(texts == ["be brief", "hi", "hello", "lock.txt"])
+    #expect(conversation.layout.promptMessage == 3 && conversation.layout.responseMessage == 5)
+    let alone = try Conversation([try message("user", "hi")], field: "messages")
+    #expect(alone.input == ScoreInput(prompt: "hi"))
+}
