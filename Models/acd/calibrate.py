@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fits the evidence → probability calibration (one command, against a running server:
   rampart serve --causal-model Models/.downloads/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf --port 8080 &
-  python3 Models/acd/calibrate.py --server http://127.0.0.1:8080 [--soft-prompts] [--out Models/acd/calibration.json])
+  python3 Models/acd/calibrate.py --server http://127.0.0.1:8080 [--soft-prompts] [--out Models/acd/calibration-smollm2-outputs.json])
 
 Evidence comes from Rampart itself (`/v1/score` with "acd": true), so the fit matches the engine that applies it.
 Pairs: the "calibration" split (corpus.split_of) of train_pairs.jsonl, decontaminated; label 1 = harmful response.
@@ -60,7 +60,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--server", default="http://127.0.0.1:8080")
     parser.add_argument("--per-class", type=int, default=100)
-    parser.add_argument("--out", default="Models/acd/calibration.json")
+    parser.add_argument("--out", default="Models/acd/calibration-smollm2-outputs.json")
     args = parser.parse_args()
     rng = random.Random(0)
     pairs, _ = clean(read_jsonl("train_pairs.jsonl"), "prompt", "response")

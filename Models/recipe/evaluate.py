@@ -10,13 +10,16 @@ from tqdm import tqdm
 
 from trainer import collate
 
-HARD_NEGATIVE_KINDS = {"hardneg_mined", "hardneg_template", "hardneg_template_pair"}
+HARD_NEGATIVE_KINDS = {"hardneg_mined", "hardneg_template", "hardneg_template_pair", "w_sensitive_prompt",
+                       "w_sensitive_pair", "cat_prompt_benign"}
+# (v5) benign questions on sensitive topics, prompt alone: the issue's "benign sensitive-topic questions" rate
+SENSITIVE_PROMPT_KINDS = {"hardneg_mined", "hardneg_template", "w_sensitive_prompt", "cat_prompt_benign"}
 EVERYDAY_KINDS = {"everyday_prompt", "everyday_pair"}
 
 
 @torch.no_grad()
 def score(model, windower, examples, batch_size=32, desc="score"):
-    """P(unsafe) per example = max over its Rampart windows."""
+    """P(unsafe) per example = max over its Rampart windows (the verdict head: softmax over logits[:, :2])."""
     flat, owner = [], []
     for i, ex in enumerate(examples):
         for w in windower.windows(ex["prompt"], ex["response"]):
@@ -30,7 +33,7 @@ def score(model, windower, examples, batch_size=32, desc="score"):
         idx = order[s:s + batch_size]
         ids, tt, am = collate([flat[j] for j in idx], pad)
         logits = model(input_ids=ids, token_type_ids=tt, attention_mask=am).logits
-        probs[idx] = torch.softmax(logits.float(), dim=1)[:, 1].numpy()
+        probs[idx] = torch.softmax(logits[:, :2].float(), dim=1)[:, 1].numpy()
     out = np.zeros(len(examples))
     for j, i in enumerate(owner):
         out[i] = max(out[i], probs[j])
@@ -59,7 +62,7 @@ def recall_at_fpr(y, p, fpr):
     return float(np.max(t[f <= fpr])) if (f <= fpr).any() else 0.0
 
 
-def metrics(examples, p, threshold_fpr=0.02, threshold=None, pair_threshold=None):
+def metrics(examples, p, threshold_fpr=0.02, threshold=None, pair_threshold=None, pair_fpr=None):
     """Metrics at `threshold` (default: the rule on benign prompts) for prompts and at `pair_threshold` (default:
     the same threshold) for (prompt, response) pairs; "pairs" reports the rule applied to benign pairs."""
     y = np.array([e["label"] for e in examples])
@@ -80,6 +83,9 @@ def metrics(examples, p, threshold_fpr=0.02, threshold=None, pair_threshold=None
         "fpr_benign_prompts": float((benign_prompts >= t).mean()),
         "fpr_hard_negatives": float(pred[np.isin(kinds, list(HARD_NEGATIVE_KINDS))].mean()),
         "fpr_everyday_chat": float(pred[np.isin(kinds, list(EVERYDAY_KINDS))].mean()),
+        "fpr_everyday_pairs": float(pred[kinds == "everyday_pair"].mean()) if (kinds == "everyday_pair").any() else None,
+        "fpr_sensitive_prompts": float(pred[np.isin(kinds, list(SENSITIVE_PROMPT_KINDS))].mean()),
+        "recall_harmful_prompts": float(pred[prompt_only & (y == 1)].mean()) if (prompt_only & (y == 1)).any() else None,
         "f1_at_0.5": None,
     }
     # (v4) The same rule applied to (prompt, response) pairs alone: benign pairs and benign prompts score
@@ -87,7 +93,7 @@ def metrics(examples, p, threshold_fpr=0.02, threshold=None, pair_threshold=None
     # it as rampart.json's pair_threshold.
     pair = ~prompt_only
     if pair.any() and (y[pair] == 0).any() and (y[pair] == 1).any():
-        tp_ = threshold_for_fpr(p[pair & (y == 0)], threshold_fpr)
+        tp_ = threshold_for_fpr(p[pair & (y == 0)], threshold_fpr if pair_fpr is None else pair_fpr)
         res["pairs"] = {"n": int(pair.sum()), "n_unsafe": int((y[pair] == 1).sum()),
                         "recall_at_threshold": float((p[pair & (y == 1)] >= t).mean()),
                         "fpr_at_threshold": float((p[pair & (y == 0)] >= t).mean()),

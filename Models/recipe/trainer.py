@@ -24,7 +24,9 @@ class TrainConfig:
     warmup: float = 0.06
     layer_decay: float = 0.9      # ML-LR; 1.0 disables
     rna_std: float = 0.0          # RNA: noise std relative to mean embedding norm; 0 disables
-    adv_eps: float = 0.05         # C-AdvUL (v4): L2 radius relative to mean embedding norm; 0 disables (v3)
+    adv_eps: float = 0.0          # C-AdvUL: L2 radius relative to mean embedding norm; 0 disables (v4: 0.05; v5: off, 3x
+                                  # the compute at 256 tokens, and its v4 gain was on a split that measured fit)
+    aux_weight: float = 1.0       # (v5) weight of the masked component/category BCE heads
     seed: int = 0
 
 
@@ -80,16 +82,30 @@ def param_groups(model, cfg: TrainConfig):
     return groups
 
 
-def _loss(logits, labels, teacher):
+def _aux_loss(logits, targets, weight):
+    """(v5) Masked BCE of the component and category heads (logits[:, 2:]) against targets (NaN = unknown)."""
+    if targets is None or weight == 0:
+        return 0.0
+    aux = logits[:, 2:2 + targets.shape[1]]
+    has = ~torch.isnan(targets)
+    if not has.any():
+        return 0.0
+    return weight * F.binary_cross_entropy_with_logits(aux[has], targets[has])
+
+
+def _loss(logits, labels, teacher, targets=None, aux_weight=1.0):
+    """Verdict CE on logits[:, :2] (+ KL to the teacher) plus the masked auxiliary heads."""
+    aux = _aux_loss(logits, targets, aux_weight)
+    logits = logits[:, :2]
     ce = F.cross_entropy(logits, labels)
     if teacher is None:
-        return ce
+        return ce + aux
     has = ~torch.isnan(teacher)
     if not has.any():
-        return ce
+        return ce + aux
     t = torch.stack([1 - teacher[has], teacher[has]], dim=1).clamp_min(1e-6)  # [n, 2]
     kl = F.kl_div(F.log_softmax(logits[has], dim=1), t, reduction="batchmean")
-    return 0.5 * (ce + kl)
+    return 0.5 * (ce + kl) + aux
 
 
 def train(model, windower, examples, cfg: TrainConfig, teacher_probs=None):
@@ -98,6 +114,7 @@ def train(model, windower, examples, cfg: TrainConfig, teacher_probs=None):
     torch.manual_seed(cfg.seed)
     items = [training_window(windower, ex, rng) for ex in tqdm(examples, desc="windows")]
     labels = torch.tensor([ex["label"] for ex in examples])
+    aux = torch.tensor([ex["targets"] for ex in examples], dtype=torch.float) if "targets" in examples[0] else None
     teach = None if teacher_probs is None else torch.tensor(teacher_probs, dtype=torch.float)
     plan = []
     for e in range(math.ceil(cfg.epochs)):
@@ -119,20 +136,21 @@ def train(model, windower, examples, cfg: TrainConfig, teacher_probs=None):
         ids, tt, am = collate([items[i] for i in b], pad)
         y = labels[b]
         t = None if teach is None else teach[b]
+        a = None if aux is None else aux[b]
         embeds = emb(ids)  # [batch, seq, hidden]
         if cfg.rna_std > 0:
             embeds = embeds + torch.randn_like(embeds) * cfg.rna_std * mean_norm / math.sqrt(embeds.shape[-1])
         out = model(inputs_embeds=embeds, token_type_ids=tt, attention_mask=am)
-        loss = _loss(out.logits, y, t)
+        loss = _loss(out.logits, y, t, a, cfg.aux_weight)
         if cfg.adv_eps > 0:
             delta = torch.zeros_like(embeds, requires_grad=True)
             adv_logits = model(inputs_embeds=embeds.detach() + delta, token_type_ids=tt, attention_mask=am).logits
-            g, = torch.autograd.grad(_loss(adv_logits, y, t), delta)
+            g, = torch.autograd.grad(_loss(adv_logits, y, t, a, cfg.aux_weight), delta)
             g = g * am.unsqueeze(-1)
             norm = g.flatten(1).norm(dim=1).clamp_min(1e-12).view(-1, 1, 1)
             delta = (cfg.adv_eps * mean_norm * g / norm).detach()  # one step to the L2 ball's surface
             adv = model(inputs_embeds=embeds + delta, token_type_ids=tt, attention_mask=am).logits
-            loss = 0.5 * (loss + _loss(adv, y, t))
+            loss = 0.5 * (loss + _loss(adv, y, t, a, cfg.aux_weight))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -157,18 +157,19 @@ struct Branches {
 
     /// Prefills every branch in one forward pass; returns [branches, vocab] last-position logits.
     func prefill(_ cache: KVCache, allPositions: Bool = false) throws(GenerationError) -> [Float] {
-        try prefillRows(cache, allPositions: allPositions).flatMap { $0 }
+        try prefillRows(cache, lastPositions: allPositions ? .max : nil).flatMap { $0 }
     }
 
-    /// Like `prefill`, per branch; with `allPositions` every position's logits [positions · vocab].
-    func prefillRows(_ cache: KVCache, allPositions: Bool) throws(GenerationError) -> [[Float]] {
+    /// Like `prefill`, per branch; with `lastPositions` the logits of each branch's last that many
+    /// positions [min(lastPositions, positions) · vocab] (the LM head runs on those rows only).
+    func prefillRows(_ cache: KVCache, lastPositions: Int?) throws(GenerationError) -> [[Float]] {
         try ContrastiveDecoder.run {
             guard let soft else {
-                return allPositions ? try lm.model.forwardAll(tokens, cache: cache)
-                    : [try lm.model.forward(tokens, cache: cache)]
+                if let lastPositions { return try lm.model.forward(tokens, cache: cache, lastPositions: lastPositions) }
+                return [try lm.model.forward(tokens, cache: cache)]
             }
             let inputs = try zip(soft, tokens).map { prefix, ids in prefix + (try lm.model.embed(ids)) }
-            return try lm.model.forward(embeddings: inputs, cache: cache, allPositions: allPositions)
+            return try lm.model.forward(embeddings: inputs, cache: cache, lastPositions: lastPositions)
         }
     }
 }

@@ -39,16 +39,17 @@ extension ContrastiveDecoder {
         if isTruncated { reply.removeLast(reply.count - limit) }
         branches.tokens = branches.tokens.map { $0 + reply }
         let cache = try branches.makeCache(extra: 0)
-        let rows = try branches.prefillRows(cache, allPositions: true)
+        // The logits at position p predict token p+1: response token j sits at virtual + prompt + j and is
+        // predicted by the row before it. Those are each branch's last reply.count + 1 positions (the very
+        // last predicts past the response and is not read): only they go through the LM head, so the
+        // logits are [≤ maxResponseTokens + 1, vocab] per branch whatever the prompt's length.
+        let rows = try branches.prefillRows(cache, lastPositions: reply.count + 1)
         let vocab = lm.model.vocabularySize
         var means: [Double] = []
-        for (branch, logits) in rows.enumerated() {
-            // The logits at position p predict token p+1: response token j sits at virtual + prompt + j and is
-            // predicted by the row before it.
-            let first = branches.virtualTokens + promptLengths[branch] - 1
+        for logits in rows {
             var total = 0.0
             for (j, token) in reply.enumerated() {
-                let base = (first + j) * vocab
+                let base = j * vocab
                 total += Self.logSoftmax(logits, base: base, count: vocab, at: Int(token))
             }
             means.append(total / Double(reply.count))

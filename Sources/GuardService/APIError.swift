@@ -123,9 +123,21 @@ public struct APIError: Error, Sendable, Equatable {
 
     /// The JSON body and headers of this error as an HTTP response.
     func response() -> HTTPResponse {
-        let body: [String: Any] = ["error": ["message": message, "type": type, "code": code]]
-        var response = JSONResponse.make(status: status, object: body)
+        var response: HTTPResponse
+        do {
+            response = try JSONResponse.make(status: status, encoding: ErrorBody(error: .init(message: message, type: type, code: code)))
+        } catch {
+            // Three strings always encode; should that ever change, answer a well-formed 500 rather
+            // than an empty object with this error's status.
+            return JSONResponse.make(status: .internalServerError, body: JSONResponse.internalErrorBody)
+        }
         for (name, value) in headers { response.headers.add(name: name, value: value) }
         return response
+    }
+
+    /// `{"error": {"message", "type", "code"}}` (the OpenAI error shape).
+    private struct ErrorBody: Encodable {
+        struct Detail: Encodable { var message: String; var type: String; var code: String }
+        var error: Detail
     }
 }

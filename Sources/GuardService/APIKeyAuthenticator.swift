@@ -25,13 +25,17 @@ struct APIKeyAuthenticator: Sendable {
         return matched
     }
 
-    private static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+    /// Equal iff same length and same bytes, in time that depends only on the longer length.
+    ///
+    /// The length difference is kept at full width: folded into 8 bits (as it once was), lengths that
+    /// differ by a multiple of 256 compared as equal, so a key followed by 256 NUL bytes matched.
+    static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt(bitPattern: a.count ^ b.count)
         let count = max(a.count, b.count)
         for i in 0 ..< count {
             let x = i < a.count ? a[i] : 0
             let y = i < b.count ? b[i] : 0
-            difference |= x ^ y
+            difference |= UInt(x ^ y)
         }
         return difference == 0
     }

@@ -61,10 +61,10 @@ extension GuardService {
         let soft = generator.usesSoftPrompts
         guard decoded.stream == true else {
             generator.generate(prompt: decoded.prompt, mode: mode, parameters: parameters,
-                               isCancelled: { !context.isClientConnected }) { result in
+                               isCancelled: { !context.isClientConnected }) { [self] result in
                 switch result {
                 case let .success(output):
-                    finish(JSONResponse.make(encoding: GenerateResponseBody(output, mode: mode, model: model, softPrompts: soft)),
+                    finish(json(GenerateResponseBody(output, mode: mode, model: model, softPrompts: soft)),
                            output.tokens.count)
                 case let .failure(error):
                     finish(APIError.from(error).response(), nil)
@@ -182,9 +182,9 @@ extension GuardService {
             }
             let tokens = results.reduce(0) { $0 + $1.tokens }
             if isBatch {
-                finish(JSONResponse.make(encoding: ScoreBatchBody(results: bodies, model: model)), tokens)
+                finish(json(ScoreBatchBody(results: bodies, model: model)), tokens)
             } else {
-                finish(JSONResponse.make(encoding: bodies[0]), tokens)
+                finish(json(bodies[0]), tokens)
             }
         }
         scorer.score(inputs, threshold: threshold, explain: layouts != nil,

@@ -52,27 +52,13 @@ public final class GuardService: HTTPHandler {
 
     public func handle(_ request: HTTPRequest, context: HTTPRequestContext,
                        respond: @escaping @Sendable (HTTPResponse) -> Void) {
-        let started = ContinuousClock.now
         let route = Route.match(request.path)
         let origin = request.headers["Origin"]
-        let finish: @Sendable (HTTPResponse, Int?) -> Void = { [self] response, tokens in
+        // CORS, metrics and the access log are added in `willSend`, which the server calls for this
+        // response and for every response it makes itself; `finish` only attaches the token count.
+        let finish: @Sendable (HTTPResponse, Int?) -> Void = { response, tokens in
             var response = response
-            cors.decorate(&response, origin: origin)
-            let elapsed = ContinuousClock.now - started
-            // Metric labels stay bounded: unknown routes and methods share one label each.
-            let methodLabel = Self.knownMethods.contains(request.method) ? request.method.rawValue : "OTHER"
-            metrics.recordRequest(route: route?.rawValue ?? "unmatched", method: methodLabel,
-                                  status: response.status.code, duration: elapsed)
-            if logger.logLevel <= .info {
-                let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-                var metadata: Logger.Metadata = [
-                    "method": "\(methodLabel)", "route": "\(route?.rawValue ?? "unmatched")",
-                    "status": "\(response.status.code)", "latency_ms": "\(String(format: "%.2f", milliseconds))",
-                ]
-                if let tokens { metadata["tokens"] = "\(tokens)" }
-                if configuration.logsRequestBodies { metadata["body"] = "\(String(decoding: request.body, as: UTF8.self))" }
-                logger.info("request", metadata: metadata)
-            }
+            if let tokens { response.logMetadata["tokens"] = "\(tokens)" }
             respond(response)
         }
 
@@ -107,9 +93,9 @@ public final class GuardService: HTTPHandler {
             finish(JSONResponse.make(status: .ok, body: Self.healthBody), nil)
         case .ready:
             if let scorer = scorerSlot.withLock({ $0 }) {
-                finish(JSONResponse.make(status: .ok, object: ["status": "ready", "model": scorer.modelID]), nil)
+                finish(json(["status": "ready", "model": scorer.modelID]), nil)
             } else {
-                var response = JSONResponse.make(status: .serviceUnavailable, object: ["status": "loading"])
+                var response = json(["status": "loading"], status: .serviceUnavailable)
                 response.headers.add(name: "Retry-After", value: "1")
                 finish(response, nil)
             }
@@ -120,13 +106,49 @@ public final class GuardService: HTTPHandler {
         case .openAPI:
             finish(JSONResponse.make(status: .ok, body: Data(OpenAPIDocument.json.utf8)), nil)
         case .models:
-            withScorer(finish) { scorer in finish(JSONResponse.make(encoding: ModelList(scorer)), nil) }
+            withScorer(finish) { scorer in finish(json(ModelList(scorer)), nil) }
         case .score:
             withScorer(finish) { scorer in handleScore(request, context: context, scorer: scorer, finish: finish) }
         case .moderations:
             withScorer(finish) { scorer in handleModeration(request, context: context, scorer: scorer, finish: finish) }
         case .generate:
             handleGenerate(request, context: context, respond: respond, finish: finish)
+        }
+    }
+
+    /// The response middleware (see `HTTPHandler.willSend`): every response the server writes —
+    /// routed ones and the server's own 400, 408, 413, 415, 431 and 503 — gets its CORS headers, is
+    /// counted in the request metrics and written to the access log, here and only here.
+    public func willSend(_ response: inout HTTPResponse, for exchange: HTTPExchange) {
+        let request = exchange.request
+        cors.decorate(&response, origin: request?.headers["Origin"])
+        let elapsed = ContinuousClock.now - exchange.receivedAt
+        // Metric labels stay bounded: unknown routes and methods share one label each.
+        let routeLabel = request.flatMap { Route.match($0.path) }?.rawValue ?? "unmatched"
+        let methodLabel = request.map { Self.knownMethods.contains($0.method) ? $0.method.rawValue : "OTHER" } ?? "OTHER"
+        metrics.recordRequest(route: routeLabel, method: methodLabel, status: response.status.code, duration: elapsed)
+        guard logger.logLevel <= .info else { return }
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        var metadata: Logger.Metadata = [
+            "method": "\(methodLabel)", "route": "\(routeLabel)",
+            "status": "\(response.status.code)", "latency_ms": "\(String(format: "%.2f", milliseconds))",
+        ]
+        if exchange.origin == .server { metadata["by"] = "server" }
+        for (key, value) in response.logMetadata { metadata[key] = "\(value)" }
+        if configuration.logsRequestBodies, let request {
+            metadata["body"] = "\(String(decoding: request.body, as: UTF8.self))"
+        }
+        logger.info("request", metadata: metadata)
+    }
+
+    /// `value` as a JSON response. A body that cannot be encoded (a NaN or infinity where a number
+    /// belongs) is a bug: it is logged with the type and the encoder's reason, and the client gets a 500.
+    func json(_ value: some Encodable, status: HTTPStatus = .ok) -> HTTPResponse {
+        do {
+            return try JSONResponse.make(status: status, encoding: value)
+        } catch {
+            logger.error("response encoding failed", metadata: ["error": "\(error)"])
+            return APIError.internalError.response()
         }
     }
 
@@ -172,9 +194,9 @@ public final class GuardService: HTTPHandler {
                     ScoreResultBody(result, model: isBatch ? nil : model, layout: layout)
                 }
                 if isBatch {
-                    finish(JSONResponse.make(encoding: ScoreBatchBody(results: bodies, model: model)), tokens)
+                    finish(json(ScoreBatchBody(results: bodies, model: model)), tokens)
                 } else {
-                    finish(JSONResponse.make(encoding: bodies[0]), tokens)
+                    finish(json(bodies[0]), tokens)
                 }
             case let .failure(error):
                 logFailure(error)
@@ -199,7 +221,7 @@ public final class GuardService: HTTPHandler {
                 metrics.recordScored(inputs: results.count, flagged: results.filter(\.isFlagged).count)
                 let body = ModerationBody(id: "modr-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
                                           model: model, results: results.map(ModerationResultBody.init))
-                finish(JSONResponse.make(encoding: body), results.reduce(0) { $0 + $1.tokens })
+                finish(json(body), results.reduce(0) { $0 + $1.tokens })
             case let .failure(error):
                 logFailure(error)
                 finish(APIError.from(error).response(), nil)

@@ -14,7 +14,7 @@ enum JSONBody {
             throw .badRequest("the request body is not valid UTF-8", code: "invalid_utf8")
         }
         do {
-            return try JSONDecoder().decode(T.self, from: request.body)
+            return try decodeAllowingUnderflow(T.self, from: request.body)
         } catch let error as APIError {
             throw error
         } catch let DecodingError.keyNotFound(key, context) {
@@ -25,6 +25,24 @@ enum JSONBody {
             throw .badRequest("\(path(context.codingPath)) must be \(describe(expected)), not null", code: "invalid_type")
         } catch {
             throw .badRequest("the request body is not valid JSON")
+        }
+    }
+
+    /// `JSONDecoder.decode`, except that numbers too small for a Double read as (signed) zero.
+    ///
+    /// Foundation's JSONDecoder rejects a number whose magnitude underflows (`1e-999999999`, even
+    /// `1e-400`) as "not valid JSON", although RFC 8259 §6 grammar allows any exponent and its value
+    /// is 0 to double precision. JSONSerialization reads those numbers as ±0, so on a syntax error the
+    /// document is read by JSONSerialization and, if that succeeds, re-encoded and decoded again.
+    /// Numbers too large for a Double (`1e999`) still fail: JSONSerialization refuses them too.
+    static func decodeAllowingUnderflow<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+                  let normalized = try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed])
+            else { throw DecodingError.dataCorrupted(context) }
+            return try JSONDecoder().decode(T.self, from: normalized)
         }
     }
 
@@ -61,23 +79,33 @@ enum JSONBody {
     }
 }
 
-/// Builders for JSON responses.
+/// Builders for JSON responses. Encoding failures are thrown, never papered over: the caller logs
+/// them and answers 500 (see `GuardService.json(_:status:)`).
 enum JSONResponse {
+    /// Why a response body could not be encoded (e.g. a NaN where a number belongs).
+    struct EncodingFailure: Error, CustomStringConvertible {
+        var typeName: String
+        var reason: String
+        var description: String { "cannot encode \(typeName) as JSON: \(reason)" }
+    }
+
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return encoder
     }()
 
-    static func make(status: HTTPStatus = .ok, encoding value: some Encodable) -> HTTPResponse {
-        guard let body = try? encoder.encode(value) else { return APIError.internalError.response() }
-        return make(status: status, body: body)
-    }
+    /// The body of a 500, pre-encoded: what `APIError.response()` answers if even an error body
+    /// could not be encoded.
+    static let internalErrorBody = Data(
+        #"{"error":{"code":"internal_error","message":"internal error; see the server log","type":"server_error"}}"#.utf8)
 
-    static func make(status: HTTPStatus, object: Any) -> HTTPResponse {
-        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data("{}".utf8)
-        return make(status: status, body: body)
+    static func make(status: HTTPStatus = .ok, encoding value: some Encodable) throws(EncodingFailure) -> HTTPResponse {
+        do {
+            return make(status: status, body: try encoder.encode(value))
+        } catch {
+            throw EncodingFailure(typeName: "\(type(of: value))", reason: "\(error)")
+        }
     }
 
     static func make(status: HTTPStatus, body: Data) -> HTTPResponse {

@@ -162,10 +162,15 @@ extension EventLoop {
         // A body coding error is answered on this request alone: the framing was sound.
         let codingError = ContentCoding.decodeRequestBody(
             headers: &headers, body: &body, limit: configuration.maxBodyBytes)
+        let codingResponse = codingError.map { error in
+            serverResponse(error.codingResponse, on: connection, receivedAt: context.receivedAt, request: HTTPRequest(
+                method: head.method, path: head.path, query: head.query, headers: head.headers,
+                version: head.version, remoteAddress: connection.remoteAddress))
+        }
         connection.pending.append(
             Connection.PendingResponse(
                 kind: .request, sequence: sequence, isHeadRequest: head.method == .head, version: head.version,
-                isKeepAlive: isKeepAlive, context: context, response: codingError?.codingResponse))
+                isKeepAlive: isKeepAlive, context: context, response: codingResponse))
         guard codingError == nil else { return }
         let request = HTTPRequest(
             method: head.method, path: head.path, query: head.query, headers: headers, body: body,
@@ -176,21 +181,37 @@ extension EventLoop {
         })
     }
 
-    /// The `respond` closure handed to the handler: enforces "exactly once" and applies gzip on
-    /// the handler's thread (off the loop), then `deliver`s.
+    /// The `respond` closure handed to the handler: enforces "exactly once", runs the handler's
+    /// response middleware (`willSend`) and applies gzip on the handler's thread (off the loop), then
+    /// `deliver`s.
     func makeResponder(
         for request: HTTPRequest, context: HTTPRequestContext,
         deliver: @escaping @Sendable (HTTPResponse) -> Void
     ) -> @Sendable (HTTPResponse) -> Void {
         let acceptsGzip = ContentCoding.acceptsGzip(request.headers)
-        let logger = self.logger, method = request.method, path = request.path
+        let logger = self.logger, handler = self.handler
         return { response in
             guard context.claimResponse() else {
-                logger.error("handler responded more than once to \(method) \(path); ignored")
+                logger.error("handler responded more than once to \(request.method) \(request.path); ignored")
                 return
             }
+            var response = response
+            handler.willSend(&response, for: HTTPExchange(
+                request: request, receivedAt: context.receivedAt, remoteAddress: request.remoteAddress, origin: .handler))
             deliver(ContentCoding.encodeResponse(response, acceptsGzip: acceptsGzip))
         }
+    }
+
+    /// A response the server makes itself, after the handler's middleware has seen it like any other
+    /// (so it gets CORS headers, is counted and logged). `request` is what was read of the request.
+    func serverResponse(
+        _ response: HTTPResponse, on connection: Connection, receivedAt: ContinuousClock.Instant? = nil,
+        request: HTTPRequest? = nil
+    ) -> HTTPResponse {
+        var response = response
+        handler.willSend(&response, for: HTTPExchange(
+            request: request, receivedAt: receivedAt ?? now, remoteAddress: connection.remoteAddress, origin: .server))
+        return response
     }
 
     /// Queues a server-generated JSON error that ends the connection.
@@ -199,7 +220,7 @@ extension EventLoop {
         connection.pending.append(
             Connection.PendingResponse(
                 kind: .request, sequence: .max, isHeadRequest: false, version: .http1_1, isKeepAlive: false,
-                context: nil, response: error.response))
+                context: nil, response: serverResponse(error.response, on: connection)))
     }
 
     /// Serializes every response that is ready and next in line.

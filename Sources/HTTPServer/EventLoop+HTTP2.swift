@@ -101,27 +101,34 @@ extension EventLoop {
     private func dispatchHTTP2(_ stream: HTTP2Stream, on connection: Connection, session: HTTP2Session) {
         let context = HTTPRequestContext(receivedAt: now)
         stream.context = context
-        if let error = stream.error {
-            submit(error.response, to: stream, session: session, connection: connection)
-            return
-        }
-        guard let method = stream.method, let target = stream.path, !target.isEmpty else {
-            submit(
-                HTTPParseError.badRequest("missing :method or :path").response, to: stream, session: session,
-                connection: connection)
-            return
-        }
         var headers = stream.headers
         if let authority = stream.authority, !headers.contains("Host") { headers.add(name: "Host", value: authority) }
-        var body = stream.body
-        if let error = ContentCoding.decodeRequestBody(headers: &headers, body: &body, limit: configuration.maxBodyBytes) {
-            submit(error.codingResponse, to: stream, session: session, connection: connection)
+        // What is known of the request, for the middleware's view of the server's own answers.
+        let parts = (stream.path ?? "").split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        var request = HTTPRequest(
+            method: HTTPMethod(stream.method ?? ""), path: parts.first.map(String.init) ?? "",
+            query: parts.count > 1 ? String(parts[1]) : nil, headers: headers, version: .http2,
+            remoteAddress: connection.remoteAddress)
+        func answer(_ response: HTTPResponse) {
+            let known = stream.method == nil || stream.path == nil ? nil : request
+            submit(serverResponse(response, on: connection, receivedAt: context.receivedAt, request: known),
+                   to: stream, session: session, connection: connection)
+        }
+        if let error = stream.error {
+            answer(error.response)
             return
         }
-        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let request = HTTPRequest(
-            method: HTTPMethod(method), path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : nil,
-            headers: headers, body: body, version: .http2, remoteAddress: connection.remoteAddress)
+        guard stream.method != nil, let target = stream.path, !target.isEmpty else {
+            answer(HTTPParseError.badRequest("missing :method or :path").response)
+            return
+        }
+        var body = stream.body
+        if let error = ContentCoding.decodeRequestBody(headers: &headers, body: &body, limit: configuration.maxBodyBytes) {
+            answer(error.codingResponse)
+            return
+        }
+        request.headers = headers
+        request.body = body
         let mailbox = self.mailbox, id = connection.id, sequence = UInt64(UInt32(bitPattern: stream.id))
         handler.handle(request, context: context, respond: makeResponder(for: request, context: context) { response in
             mailbox.post(.response(connection: id, sequence: sequence, response))
@@ -152,25 +159,34 @@ extension EventLoop {
         if !hasServer { fields.append(HTTPHeaders.Field(name: "server", value: configuration.serverName)) }
         let isHead = stream.method == "HEAD"
         let status = response.status
-        switch response.body {
-        case .bytes(let data):
-            if !status.forbidsContent { fields.append(HTTPHeaders.Field(name: "content-length", value: String(data.count))) }
-            let hasContent = !isHead && !status.forbidsContent && !data.isEmpty
-            if hasContent {
-                stream.outgoing = [data]
-                stream.isOutgoingFinished = true
+        do {
+            switch response.body {
+            case .bytes(let data):
+                if !status.forbidsContent { fields.append(HTTPHeaders.Field(name: "content-length", value: String(data.count))) }
+                let hasContent = !isHead && !status.forbidsContent && !data.isEmpty
+                if hasContent {
+                    stream.outgoing = [data]
+                    stream.isOutgoingFinished = true
+                }
+                try session.submitResponse(to: stream, status: status, headers: fields, hasContent: hasContent)
+            case .stream(let body):
+                if isHead || status.forbidsContent {
+                    body.close()
+                    try session.submitResponse(to: stream, status: status, headers: fields, hasContent: false)
+                    return
+                }
+                stream.bodyStream = body
+                try session.submitResponse(to: stream, status: status, headers: fields, hasContent: true)
+                let mailbox = self.mailbox, id = connection.id
+                body.attach { mailbox.post(.streamReadable(connection: id)) }
             }
-            session.submitResponse(to: stream, status: status, headers: fields, hasContent: hasContent)
-        case .stream(let body):
-            if isHead || status.forbidsContent {
-                body.close()
-                session.submitResponse(to: stream, status: status, headers: fields, hasContent: false)
-                return
-            }
-            stream.bodyStream = body
-            session.submitResponse(to: stream, status: status, headers: fields, hasContent: true)
-            let mailbox = self.mailbox, id = connection.id
-            body.attach { mailbox.post(.streamReadable(connection: id)) }
+        } catch {
+            // Nothing was queued: reset the stream so the client is not left waiting, and let a
+            // streaming body's producer see the close.
+            logger.warning("\(connection.remoteAddress): HTTP/2 response not sent: \(error)")
+            if case .stream(let body) = response.body { body.close() }
+            stream.outgoing = []
+            session.reset(stream, code: NGHTTP2_INTERNAL_ERROR)
         }
     }
 

@@ -147,9 +147,13 @@ final class HTTP2Session {
     /// Answers `stream` with `status` and `headers` (names lowercased, RFC 9113 §8.2.2, and
     /// connection-specific fields dropped, §8.2.2) and the content queued on the stream — or no
     /// content at all when `hasContent` is false.
+    ///
+    /// Throws when nghttp2 refuses the response (`nghttp2_submit_response` < 0: an invalid stream,
+    /// a response already queued, out of memory). Nothing was queued then: the caller must reset the
+    /// stream, or the client would wait for an answer that never comes.
     func submitResponse(
         to stream: HTTP2Stream, status: HTTPStatus, headers: [HTTPHeaders.Field], hasContent: Bool
-    ) {
+    ) throws(HTTPServerError) {
         // Every name and value in one buffer; nghttp2 copies them during submit (no NO_COPY flags).
         var storage: [UInt8] = []
         var lengths: [Int] = []  // name, value, name, value, …
@@ -179,7 +183,7 @@ final class HTTP2Session {
             }
             return written
         }
-        storage.withUnsafeMutableBufferPointer { bytes in
+        let result = storage.withUnsafeMutableBufferPointer { bytes -> Int32 in
             var list: [nghttp2_nv] = []
             list.reserveCapacity(lengths.count / 2)
             var offset = 0
@@ -191,11 +195,20 @@ final class HTTP2Session {
                         name: name, value: name + lengths[index], namelen: lengths[index],
                         valuelen: lengths[index + 1], flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
             }
-            if hasContent {
-                _ = nghttp2_submit_response(session, stream.id, list, list.count, &provider)
-            } else {
-                _ = nghttp2_submit_response(session, stream.id, list, list.count, nil)
-            }
+            return hasContent
+                ? nghttp2_submit_response(session, stream.id, list, list.count, &provider)
+                : nghttp2_submit_response(session, stream.id, list, list.count, nil)
         }
+        guard result == 0 else {
+            throw .http2("nghttp2_submit_response on stream \(stream.id): \(String(cString: nghttp2_strerror(result)))")
+        }
+    }
+
+    /// Resets `stream` (RST_STREAM, RFC 9113 §6.4) with `code`, e.g. INTERNAL_ERROR when no response
+    /// could be queued for it.
+    func reset(_ stream: HTTP2Stream, code: nghttp2_error_code) {
+        stream.bodyStream?.close()
+        stream.bodyStream = nil
+        nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream.id, code.rawValue)
     }
 }

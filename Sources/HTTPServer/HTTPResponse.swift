@@ -15,6 +15,9 @@ public struct HTTPResponse: Sendable {
     public var status: HTTPStatus
     public var headers: HTTPHeaders
     public var body: Body
+    /// Facts about the response for the access log (e.g. tokens scored), read by the handler's
+    /// `willSend`; never written to the wire.
+    public var logMetadata: [String: String] = [:]
 
     public init(status: HTTPStatus, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data()) {
         self.status = status

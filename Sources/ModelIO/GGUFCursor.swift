@@ -7,6 +7,9 @@ struct GGUFCursor {
 
     /// Arrays longer than this are refused as corrupt (a real vocabulary has ~10^5 entries).
     static let maxArrayCount = 1 << 26
+    /// Arrays nested deeper than this are refused: gguf.md allows arrays of arrays, real files nest at
+    /// most once, and each level recurses (a file of nested headers would otherwise exhaust the stack).
+    static let maxArrayDepth = 8
 
     mutating func read<T: FixedWidthInteger>(_ type: T.Type, _ what: @autoclosure () -> String) throws -> T {
         let size = MemoryLayout<T>.size
@@ -29,8 +32,9 @@ struct GGUFCursor {
         return string
     }
 
-    /// Reads a value of GGUF metadata type `type` (gguf.md `gguf_metadata_value_type`).
-    mutating func readValue(type: UInt32, key: String) throws -> GGUFValue {
+    /// Reads a value of GGUF metadata type `type` (gguf.md `gguf_metadata_value_type`); `depth` counts
+    /// the arrays it is nested in.
+    mutating func readValue(type: UInt32, key: String, depth: Int = 0) throws -> GGUFValue {
         switch type {
         case 0: return .uint8(try read(UInt8.self, key))
         case 1: return .int8(try read(Int8.self, key))
@@ -50,9 +54,18 @@ struct GGUFCursor {
             guard count <= UInt64(Self.maxArrayCount) else {
                 throw ModelIOError.invalidGGUF(file: file, detail: "metadata '\(key)': array of \(count) elements")
             }
+            guard depth < Self.maxArrayDepth else {
+                throw ModelIOError.invalidGGUF(file: file, detail: "metadata '\(key)': arrays nested deeper than \(Self.maxArrayDepth)")
+            }
+            // Every element takes at least one byte: a count the rest of the file cannot hold is
+            // truncation, found before reserving room for it (2²⁶ elements would reserve ~1.6 GB).
+            guard count <= UInt64(bytes.count - offset) else {
+                throw ModelIOError.truncated(
+                    file: file, detail: "metadata '\(key)': array of \(count) elements in the \(bytes.count - offset) bytes left")
+            }
             var values: [GGUFValue] = []
             values.reserveCapacity(Int(count))
-            for _ in 0..<Int(count) { values.append(try readValue(type: elementType, key: key)) }
+            for _ in 0..<Int(count) { values.append(try readValue(type: elementType, key: key, depth: depth + 1)) }
             return .array(values)
         case 10: return .uint64(try read(UInt64.self, key))
         case 11: return .int64(try read(Int64.self, key))

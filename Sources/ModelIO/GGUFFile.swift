@@ -89,6 +89,12 @@ public final class GGUFFile: @unchecked Sendable {
                 }
                 dimensions.append(Int(d))
             }
+            // Each dimension fits in 31 bits but their product need not fit in Int: check it here, once,
+            // so that `elementCount`, `byteCount` and the row count of `matrix(_:)` cannot overflow later.
+            guard dimensions.checkedProduct() != nil else {
+                throw ModelIOError.invalidGGUF(
+                    file: path, detail: "tensor '\(name)': dimensions \(dimensions) have more than \(Int.max) elements")
+            }
             let type = GGMLType(rawValue: try cursor.read(UInt32.self, "the type of '\(name)'"))
             let offset = try cursor.read(UInt64.self, "the offset of '\(name)'")
             var byteCount = 0
@@ -97,7 +103,11 @@ public final class GGUFFile: @unchecked Sendable {
                     throw ModelIOError.invalidGGUF(
                         file: path, detail: "tensor '\(name)': row of \(dimensions[0]) is not a multiple of \(format.blockSize) (\(type))")
                 }
-                byteCount = format.rowBytes(columns: dimensions[0]) * dimensions.dropFirst().reduce(1, *)
+                guard let bytes = dimensions.dropFirst().checkedProduct(times: format.rowBytes(columns: dimensions[0])) else {
+                    throw ModelIOError.invalidGGUF(
+                        file: path, detail: "tensor '\(name)': dimensions \(dimensions) of \(type) need more than \(Int.max) bytes")
+                }
+                byteCount = bytes
             }
             guard offset <= UInt64(file.bytes.count), Int(offset) % alignment == 0 else {
                 throw ModelIOError.invalidGGUF(file: path, detail: "tensor '\(name)': offset \(offset) is out of range or not \(alignment)-aligned")
@@ -111,9 +121,10 @@ public final class GGUFFile: @unchecked Sendable {
             guard index.updateValue(i, forKey: info.name) == nil else {
                 throw ModelIOError.invalidGGUF(file: path, detail: "tensor '\(info.name)' appears twice")
             }
-            guard dataOffset + info.offset + info.byteCount <= file.bytes.count else {
+            // dataOffset and info.offset are each at most the file size; byteCount may be anything.
+            guard let end = (dataOffset + info.offset).checkedAdding(info.byteCount), end <= file.bytes.count else {
                 throw ModelIOError.truncated(
-                    file: path, detail: "tensor '\(info.name)' needs bytes up to \(dataOffset + info.offset + info.byteCount), file has \(file.bytes.count)")
+                    file: path, detail: "tensor '\(info.name)' needs \(info.byteCount) bytes from offset \(dataOffset + info.offset), file has \(file.bytes.count)")
             }
         }
         self.index = index

@@ -86,10 +86,12 @@ public final class SafetensorsFile: @unchecked Sendable {
         guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
             throw ModelIOError.unsupportedDType(file: file, tensor: name, dtype: dtypeName)
         }
-        guard let shapeValues = fields["shape"] as? [NSNumber] else { throw bad("missing or non-integer shape") }
-        let shape = shapeValues.map(\.intValue)
+        guard let shapeValues = fields["shape"] as? [NSNumber], let shape = Self.integers(shapeValues) else {
+            throw bad("missing or non-integer shape")
+        }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("negative dimension in shape \(shape)") }
-        guard let offsets = (fields["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2 else {
+        guard let offsetValues = fields["data_offsets"] as? [NSNumber], let offsets = Self.integers(offsetValues),
+              offsets.count == 2 else {
             throw bad("data_offsets must be [begin, end]")
         }
         let (begin, end) = (offsets[0], offsets[1])
@@ -97,14 +99,31 @@ public final class SafetensorsFile: @unchecked Sendable {
         guard end <= dataSize else {
             throw ModelIOError.truncated(file: file, detail: "tensor '\(name)' ends at byte \(end) of the data section, which has \(dataSize) bytes")
         }
-        let (elementCount, overflow) = shape.reduce((1, false)) { acc, d in
-            let (p, o) = acc.0.multipliedReportingOverflow(by: d)
-            return (p, acc.1 || o)
+        // Sizes come from the file: every product is overflow-checked, so a shape such as [2⁶²] of F32
+        // is reported instead of trapping.
+        guard let byteCount = shape.checkedProduct(times: dtype.byteSize) else {
+            throw bad("shape \(shape) of \(dtypeName) needs more than \(Int.max) bytes, data_offsets give \(end - begin)")
         }
-        guard !overflow, end - begin == elementCount * dtype.byteSize else {
-            throw bad("shape \(shape) of \(dtypeName) needs \(elementCount * dtype.byteSize) bytes, data_offsets give \(end - begin)")
+        guard end - begin == byteCount else {
+            throw bad("shape \(shape) of \(dtypeName) needs \(byteCount) bytes, data_offsets give \(end - begin)")
         }
         return Entry(name: name, dtype: dtype, shape: shape, byteRange: begin..<end)
+    }
+
+    /// JSON numbers as `Int`s, or nil when one is fractional or outside `Int`'s range (1e30 or 1.5 in
+    /// a shape must be refused, not truncated or wrapped).
+    private static func integers(_ numbers: [NSNumber]) -> [Int]? {
+        var result: [Int] = []
+        result.reserveCapacity(numbers.count)
+        for number in numbers {
+            let double = number.doubleValue
+            // 2⁶³ is exactly representable; anything at or beyond it does not fit in Int.
+            guard double.isFinite, double > -0x1p63, double < 0x1p63 else { return nil }
+            let integer = Int(number.int64Value)
+            guard Double(integer) == double else { return nil }
+            result.append(integer)
+        }
+        return result
     }
 
     /// Tensor names, sorted.

@@ -13,8 +13,9 @@ final class BatchQueue: @unchecked Sendable {
     }
 
     private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var items: [Item] = []
+    // Guarded by `condition`. Slots before `head` were handed to the worker and are nil: a taken window
+    // must not keep its job (encodings, texts, completion) alive while it waits for compaction.
+    private var items: [Item?] = []
     private var head = 0
     private var isClosed = false
 
@@ -22,6 +23,13 @@ final class BatchQueue: @unchecked Sendable {
 
     init(maxQueuedWindows: Int) {
         self.maxQueuedWindows = maxQueuedWindows
+    }
+
+    /// Slots held, waiting or not yet compacted (for tests: bounded by twice the windows waiting).
+    var storedSlots: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return items.count
     }
 
     /// Windows waiting now.
@@ -60,16 +68,21 @@ final class BatchQueue: @unchecked Sendable {
         }
         var batch: [Item] = []
         var longest = 0
-        while head < items.count, batch.count < maxSize {
-            let item = items[head]
+        while head < items.count, batch.count < maxSize, let item = items[head] {
             let candidateLongest = max(longest, item.length)
             if !batch.isEmpty, candidateLongest * (batch.count + 1) > maxTokens { break }
             batch.append(item)
             longest = candidateLongest
+            items[head] = nil
             head += 1
         }
-        // Compact now and then so the array does not grow without bound.
-        if head > 1024, head * 2 > items.count {
+        // Compact once the taken slots are at least half the array: each move of a waiting slot is paid
+        // for by a slot taken before it, so this stays O(1) amortized and the array is at most twice the
+        // windows waiting.
+        if head == items.count {
+            items.removeAll(keepingCapacity: items.count <= maxQueuedWindows)
+            head = 0
+        } else if head * 2 >= items.count {
             items.removeFirst(head)
             head = 0
         }

@@ -28,8 +28,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "OpenBLAS threads. Env RAMPART_THREADS. Default: the number of CPUs.")
     var threads: Int?
 
-    @Option(help: "Encoder arithmetic: fp32 or int8. Default: fp32.")
-    var precision: EngineOptions.Precision = .fp32
+    @Option(help: "Encoder arithmetic: auto (int8 on AVX-512 VNNI CPUs, else fp32), fp32 or int8. Default: auto.")
+    var precision: PrecisionChoice = .auto
+
+    @Option(help: "Window length in tokens. Default: the model's rampart.json max_length.")
+    var maxLength: Int?
 
     @Option(help: "Concurrent clients, each submitting its next request when the last one is answered.")
     var concurrency = 1
@@ -39,7 +42,8 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let env = Environment()
-        var configuration = ScoringConfiguration(precision: precision)
+        var configuration = ScoringConfiguration(precision: precision.resolved())
+        configuration.maxLength = maxLength
         let modelDirectory: URL
         do {
             modelDirectory = try DefaultModel.resolve(env.string(model, "RAMPART_MODEL"))
@@ -80,7 +84,8 @@ struct BenchCommand: ParsableCommand {
             "concurrency": concurrency, "requests": sorted.count,
             "p50_ms": sorted[sorted.count / 2], "p99_ms": sorted[min(sorted.count - 1, sorted.count * 99 / 100)],
             "requests_per_second": Double(sorted.count) / wallSeconds, "model": scorer.modelID,
-            "precision": precision.rawValue,
+            "precision": precision.resolved().rawValue, "max_length": scorer.maxLength,
+            "windows": try scorer.scoreAndWait([input])[0].windows,
         ]
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))

@@ -43,8 +43,10 @@ struct CausalSettings {
             let sibling = softPrompts.deletingPathExtension().appendingPathExtension("calibration.json")
             calibration = FileManager.default.fileExists(atPath: sibling.path) ? sibling : nil
         } else {
-            calibration = shipped.map { $0.appendingPathComponent("calibration.json") }
-                .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+            // No default calibration: the one fit on SmolLM2's own outputs (Models/acd/calibration-smollm2-outputs.json)
+            // had the opposite sign on independent human-labelled answers of capable chat models (AUROC 0.29 there,
+            // while the raw evidence gave 0.72), so it is opt-in only. See the README.
+            calibration = nil
         }
         let rawDecision = env.string(command.acdDecision, "RAMPART_ACD_DECISION") ?? "classifier"
         guard let decision = ACDDecision(rawValue: rawDecision) else {

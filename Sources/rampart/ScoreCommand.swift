@@ -29,8 +29,8 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "OpenBLAS threads. Env RAMPART_THREADS. Default: the number of CPUs.")
     var threads: Int?
 
-    @Option(help: "Encoder arithmetic: fp32 or int8. Default: fp32.")
-    var precision: EngineOptions.Precision = .fp32
+    @Option(help: "Encoder arithmetic: auto (int8 on AVX-512 VNNI CPUs, else fp32), fp32 or int8. Default: auto.")
+    var precision: PrecisionChoice = .auto
 
     @Option(help: "Long inputs: window or truncate. Default: window.")
     var longInput: LongInputPolicy = .slidingWindow
@@ -45,7 +45,7 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         let env = Environment()
         let modelDirectory: URL
-        var configuration = ScoringConfiguration(longInputPolicy: longInput, precision: precision)
+        var configuration = ScoringConfiguration(longInputPolicy: longInput, precision: precision.resolved())
         do {
             modelDirectory = try DefaultModel.resolve(env.string(model, "RAMPART_MODEL"))
             configuration.threads = try env.int(threads, "RAMPART_THREADS") ?? ProcessInfo.processInfo.activeProcessorCount

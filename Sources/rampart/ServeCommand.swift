@@ -30,8 +30,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "OpenBLAS threads of the inference worker. Env RAMPART_THREADS. Default: the number of CPUs.")
     var threads: Int?
 
-    @Option(help: "Encoder arithmetic: fp32, or int8 (AVX-512 VNNI CPUs; about 3x faster; default model: validation AUPRC within 0.001 of fp32, P(unsafe) within 0.003 on average). Env RAMPART_PRECISION. Default: fp32.")
-    var precision: EngineOptions.Precision?
+    @Option(help: "Encoder arithmetic: auto, fp32, or int8 (AVX-512 VNNI CPUs; about 3x faster; see the README's int8 table for the default model). Env RAMPART_PRECISION. Default: auto (int8 where the CPU has AVX-512 VNNI, else fp32).")
+    var precision: PrecisionChoice?
 
     @Option(help: "Flag threshold on P(unsafe). Env RAMPART_THRESHOLD. Default: the model's rampart.json threshold (pair_threshold for prompt+response pairs), else 0.5; a value given here applies to both.")
     var threshold: Double?
@@ -99,7 +99,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Optimized soft prompts (safetensors with safe and adversarial [n, hidden]) prepended to the branches. Env RAMPART_ACD_SOFT_PROMPTS. Default: none.")
     var acdSoftPrompts: String?
 
-    @Option(help: "Evidence calibration JSON (slope, intercept). Env RAMPART_ACD_CALIBRATION. Default: Models/acd/calibration.json when present, else sigmoid(evidence).")
+    @Option(help: "Evidence calibration JSON (slope, intercept). Env RAMPART_ACD_CALIBRATION. Default: none, i.e. sigmoid(evidence) (Models/acd/calibration-smollm2-outputs.json is opt-in; see the README).")
     var acdCalibration: String?
 
     @Option(help: "How ACD enters /v1/score decisions: classifier (reported beside), max or mean. Env RAMPART_ACD_DECISION. Default: classifier.")
@@ -212,4 +212,3 @@ extension Duration {
 }
 
 extension LongInputPolicy: ExpressibleByArgument {}
-extension EngineOptions.Precision: ExpressibleByArgument {}

@@ -36,12 +36,11 @@ struct ServeSettings {
         scoring = ScoringConfiguration()
         scoring.threads = try env.int(command.threads, "RAMPART_THREADS") ?? ProcessInfo.processInfo.activeProcessorCount
         guard (1 ... 256).contains(scoring.threads) else { throw ConfigurationError("threads must be within 1...256") }
-        if let raw = env.string(command.precision?.rawValue, "RAMPART_PRECISION") {
-            guard let precision = EngineOptions.Precision(rawValue: raw) else {
-                throw ConfigurationError("precision \(raw) is not one of fp32, int8")
-            }
-            scoring.precision = precision
+        let rawPrecision = env.string(command.precision?.rawValue, "RAMPART_PRECISION") ?? PrecisionChoice.auto.rawValue
+        guard let precision = PrecisionChoice(rawValue: rawPrecision) else {
+            throw ConfigurationError("precision \(rawPrecision) is not one of auto, fp32, int8")
         }
+        scoring.precision = precision.resolved()
         scoring.threshold = try env.double(command.threshold, "RAMPART_THRESHOLD")
         if let threshold = scoring.threshold, !(0 ... 1).contains(threshold) {
             throw ConfigurationError("threshold \(threshold) is outside [0, 1]")

@@ -69,6 +69,59 @@ import Testing
     #expect(other.headers["Access-Control-Allow-Origin"] == nil)
 }
 
+/// Regression (issue 14): the preflight built the origin headers and the per-response decoration
+/// added them again; browsers reject a preflight with two Access-Control-Allow-Origin values.
+@Test func guardService_corsPreflightCarriesEachOriginHeaderOnce() {
+    let harness = ServiceHarness(ServiceConfiguration(corsAllowedOrigins: ["https://good.example"]))
+    let preflight = harness.call(.options, "/v1/score", headers: [
+        ("Origin", "https://good.example"), ("Access-Control-Request-Method", "POST"),
+    ])
+    #expect(preflight.status == .noContent)
+    #expect(preflight.headers.values(named: "Access-Control-Allow-Origin") == ["https://good.example"])
+    #expect(preflight.headers.values(named: "Vary") == ["Origin"])
+    #expect(preflight.headers.values(named: "Access-Control-Allow-Methods").count == 1)
+    let actual = harness.call(.get, "/health", headers: [("Origin", "https://good.example")])
+    #expect(actual.headers.values(named: "Access-Control-Allow-Origin") == ["https://good.example"])
+    #expect(actual.headers.values(named: "Vary") == ["Origin"])
+}
+
+/// Regression (issue 14): with a list of origins every response depends on Origin, so a response to
+/// an origin not on the list (or to none) must say `Vary: Origin` too.
+@Test func guardService_corsVaryOriginOnEveryResponse() {
+    let harness = ServiceHarness(ServiceConfiguration(corsAllowedOrigins: ["https://good.example"]))
+    let refused = harness.call(.post, "/v1/score", headers: [("Origin", "https://evil.example")], body: "{}")
+    #expect(refused.headers["Access-Control-Allow-Origin"] == nil)
+    #expect(refused.headers.values(named: "Vary") == ["Origin"])
+    let refusedPreflight = harness.call(.options, "/v1/score", headers: [
+        ("Origin", "https://evil.example"), ("Access-Control-Request-Method", "POST"),
+    ])
+    #expect(refusedPreflight.status == .forbidden)
+    #expect(refusedPreflight.headers.values(named: "Vary") == ["Origin"])
+    let noOrigin = harness.call(.get, "/health")
+    #expect(noOrigin.headers.values(named: "Vary") == ["Origin"])
+    // "*" answers every origin alike: no Vary.
+    let wildcard = ServiceHarness(ServiceConfiguration(corsAllowedOrigins: ["*"]))
+    let any = wildcard.call(.get, "/health", headers: [("Origin", "https://whoever.example")])
+    #expect(any.headers.values(named: "Access-Control-Allow-Origin") == ["*"])
+    #expect(any.headers["Vary"] == nil)
+}
+
+/// Regression (issue 14): responses the server makes itself (431, 408, 413 …) skipped CORS and
+/// metrics. They pass the same middleware now.
+@Test func guardService_serverMadeResponsesGetCORSAndMetrics() {
+    let harness = ServiceHarness(ServiceConfiguration(corsAllowedOrigins: ["https://good.example"]))
+    let partial = HTTPRequest(method: .post, path: "/v1/score", headers: ["Origin": "https://good.example"])
+    let tooLarge = harness.serverResponse(.contentTooLarge, request: partial)
+    #expect(tooLarge.headers.values(named: "Access-Control-Allow-Origin") == ["https://good.example"])
+    #expect(tooLarge.headers.values(named: "Vary") == ["Origin"])
+    let headersTooLarge = harness.serverResponse(.requestHeaderFieldsTooLarge)
+    #expect(headersTooLarge.headers["Access-Control-Allow-Origin"] == nil)
+    #expect(headersTooLarge.headers.values(named: "Vary") == ["Origin"])
+    let metrics = String(decoding: harness.call(.get, "/metrics").bodyData, as: UTF8.self)
+    #expect(metrics.contains(#"status="413""#))
+    #expect(metrics.contains(#"status="431""#))
+}
+
 @Test func guardService_corsIsOffByDefault() {
     let harness = ServiceHarness()
     let response = harness.call(.get, "/health", headers: [("Origin", "https://chat.example")])

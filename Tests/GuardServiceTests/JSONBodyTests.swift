@@ -58,3 +58,22 @@ private func decodeError(_ request: HTTPRequest) -> APIError? {
     #expect(throws: APIError.self) { try decode(#"{"input": []}"#) }
     #expect(throws: APIError.self) { try decode(#"{"input": 5}"#) }
 }
+
+/// Regression (issue 14): `1e-999999999` is a valid JSON number (0 to double precision) but
+/// Foundation's JSONDecoder called the whole body invalid JSON (400).
+@Test func jsonBody_underflowingNumbersReadAsZero() throws {
+    for literal in ["1e-999999999", "1E-400", "0.5e-99999", "-1e-9999999999999999999"] {
+        let decoded = try JSONBody.decode(ScoreRequest.self, from: request(#"{"prompt": "x", "threshold": \#(literal)}"#))
+        #expect(decoded.threshold == 0, "\(literal)")
+        #expect(decoded.prompt == "x")
+    }
+    let nested = try JSONBody.decode(
+        ScoreRequest.self, from: request(#"{"inputs": [{"prompt": "a\u00e9\n", "response": "b"}], "threshold": 1e-999999999, "acd": false}"#))
+    #expect(nested.inputs?.first?.prompt == "aé\n")
+    #expect(nested.acd == false)
+    // Too large for a Double is still refused, and so is real garbage.
+    #expect(decodeError(request(#"{"prompt": "x", "threshold": 1e999}"#))?.status == .badRequest)
+    #expect(decodeError(request(#"{"prompt": "x", "threshold": 1e-999999999"#))?.code == "invalid_json")
+    // Field errors found after the normalisation still name the field.
+    #expect(decodeError(request(#"{"prompt": 1e-999999999}"#))?.code == "invalid_type")
+}

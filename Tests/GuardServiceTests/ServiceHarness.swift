@@ -18,8 +18,23 @@ struct ServiceHarness {
     func call(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String = "") -> HTTPResponse {
         let request = HTTPRequest(method: method, path: path, headers: HTTPHeaders(headers), body: Data(body.utf8))
         let box = ResponseBox()
-        service.handle(request, context: HTTPRequestContext(receivedAt: .now)) { box.set($0) }
+        let context = HTTPRequestContext(receivedAt: .now)
+        let service = self.service
+        // As the server does: the handler's response passes the service's middleware (`willSend`).
+        service.handle(request, context: context) { response in
+            var response = response
+            service.willSend(&response, for: HTTPExchange(request: request, receivedAt: context.receivedAt,
+                                                          remoteAddress: "", origin: .handler))
+            box.set(response)
+        }
         return box.wait()
+    }
+
+    /// A response the server makes itself (a 431, 408 …), passed through the middleware as the server does.
+    func serverResponse(_ status: HTTPStatus, request: HTTPRequest? = nil) -> HTTPResponse {
+        var response = HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Data("{}".utf8))
+        service.willSend(&response, for: HTTPExchange(request: request, receivedAt: .now, remoteAddress: "", origin: .server))
+        return response
     }
 }
 

@@ -95,3 +95,83 @@ enum GGUFFixture {
         try file.dequantized("w.f32")
     }
 }
+
+/// A GGUF v3 file with one F32 tensor named "w" of `dimensions` at offset 0 and `dataBytes` zero bytes
+/// of data, built byte by byte (gguf.md: header, tensor infos, aligned data).
+private func ggufWithTensor(dimensions: [UInt64], dataBytes: Int = 64) -> [UInt8] {
+    var out: [UInt8] = []
+    func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out += $0 } }
+    out += Array("GGUF".utf8)
+    put(UInt32(3))
+    put(UInt64(1))  // tensors
+    put(UInt64(0))  // metadata entries
+    put(UInt64(1)); out += Array("w".utf8)
+    put(UInt32(dimensions.count))
+    for d in dimensions { put(d) }
+    put(UInt32(0))  // F32
+    put(UInt64(0))  // offset
+    while out.count % GGUFFile.defaultAlignment != 0 { out.append(0) }
+    return out + [UInt8](repeating: 0, count: dataBytes)
+}
+
+/// Regression (issue 14): each dimension was checked, their product was not (SIGILL on open).
+@Test func gguf_overflowingTensorSizeIsRejected() throws {
+    let big = UInt64(Int32.max)
+    for dimensions in [[576, big, big, big], [big, big, big, big], [1 << 30, 1 << 30, 4]] {
+        let url = try GGUFFixture.temporary(ggufWithTensor(dimensions: dimensions))
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect {
+            try GGUFFile(url: url)
+        } throws: { error in
+            guard case let .invalidGGUF(file, detail) = error as? ModelIOError else { return false }
+            return file == url.path && detail.contains("'w'")
+        }
+    }
+}
+
+/// The same builder makes a readable file when the sizes are sane, so the test above fails for the
+/// right reason.
+@Test func gguf_smallBuiltTensorReads() throws {
+    let url = try GGUFFixture.temporary(ggufWithTensor(dimensions: [4, 2], dataBytes: 32))
+    defer { try? FileManager.default.removeItem(at: url) }
+    let file = try GGUFFile(url: url)
+    #expect(try file.dequantized("w").shape == [2, 4])
+    let short = try GGUFFixture.temporary(ggufWithTensor(dimensions: [4, 3], dataBytes: 32))
+    defer { try? FileManager.default.removeItem(at: short) }
+    #expect(throws: ModelIOError.self) { try GGUFFile(url: short) }
+}
+
+/// A GGUF v3 file with no tensors and one metadata entry "k" of raw `value` bytes of type `type`.
+private func ggufWithMetadata(type: UInt32, value: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+    out += Array("GGUF".utf8)
+    put(UInt32(3))
+    put(UInt64(0))  // tensors
+    put(UInt64(1))  // metadata entries
+    put(UInt64(1)); out += Array("k".utf8)
+    put(type)
+    return out + value
+}
+
+/// Arrays nested 100,000 deep recursed once per level (a stack overflow); a count the file cannot
+/// hold reserved room for it first. Both are clear errors now.
+@Test func gguf_deepOrOversizedMetadataArraysAreRejected() throws {
+    var nested: [UInt8] = []
+    for _ in 0..<100_000 {
+        withUnsafeBytes(of: UInt32(9).littleEndian) { nested += $0 }  // element type: array
+        withUnsafeBytes(of: UInt64(1).littleEndian) { nested += $0 }  // one element
+    }
+    var huge: [UInt8] = []
+    withUnsafeBytes(of: UInt32(0).littleEndian) { huge += $0 }         // u8 elements
+    withUnsafeBytes(of: UInt64(1 << 26).littleEndian) { huge += $0 }   // 2²⁶ of them, none present
+    for (value, fragment) in [(nested, "nested deeper"), (huge, "bytes left")] {
+        let url = try GGUFFixture.temporary(ggufWithMetadata(type: 9, value: value))
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect {
+            try GGUFFile(url: url)
+        } throws: { error in
+            "\(error)".contains(url.path) && "\(error)".contains(fragment) && "\(error)".contains("'k'")
+        }
+    }
+}

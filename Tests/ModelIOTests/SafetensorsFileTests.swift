@@ -157,4 +157,39 @@ import Tensor
             "\(error)".contains(url.path) && "\(error)".contains("truncated")
         }
     }
+    /// Regression (issue 14): 2⁶² elements fit in Int but 4 bytes each do not; the size check trapped.
+    @Test func overflowingByteSize_isInvalidTensorEntry() throws {
+        let header = #"{"w":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,8]}}"#
+        var builder = SafetensorsBuilder()
+        builder.addRaw("pad", dtype: "U8", shape: [8], bytes: [UInt8](repeating: 0, count: 8))
+        let url = try SafetensorsBuilder.write(builder.build(headerOverride: header))
+        #expect {
+            try SafetensorsFile(url: url)
+        } throws: { error in
+            guard case let .invalidTensorEntry(file, tensor, detail) = error as? ModelIOError else { return false }
+            return file == url.path && tensor == "w" && detail.contains("4611686018427387904")
+        }
+    }
+
+    /// Regression (issue 14): the element count itself overflowing, and numbers no Int can hold.
+    @Test func overflowingOrFractionalShape_isInvalidTensorEntry() throws {
+        let headers = [
+            #"{"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,8]}}"#,
+            #"{"w":{"dtype":"F32","shape":[1e30],"data_offsets":[0,8]}}"#,
+            #"{"w":{"dtype":"F32","shape":[18446744073709551615],"data_offsets":[0,8]}}"#,
+            #"{"w":{"dtype":"F32","shape":[1.5],"data_offsets":[0,8]}}"#,
+            #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,1e300]}}"#,
+        ]
+        for header in headers {
+            var builder = SafetensorsBuilder()
+            builder.addRaw("pad", dtype: "U8", shape: [8], bytes: [UInt8](repeating: 0, count: 8))
+            let url = try SafetensorsBuilder.write(builder.build(headerOverride: header))
+            #expect {
+                try SafetensorsFile(url: url)
+            } throws: { error in
+                guard case let .invalidTensorEntry(file, tensor, _) = error as? ModelIOError else { return false }
+                return file == url.path && tensor == "w"
+            }
+        }
+    }
 }

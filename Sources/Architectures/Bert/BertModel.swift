@@ -29,6 +29,8 @@ public final class BertModel: @unchecked Sendable {
     public init(config: BertConfig, weights: WeightStore, prefix: String, options: EngineOptions = EngineOptions()) throws {
         self.config = config
         threads = max(1, options.blasThreadCount)
+        try LayerCount.check(config.numHiddenLayers, field: "num_hidden_layers", configFile: config.sourcePath,
+                             keys: weights.keys, prefix: "\(prefix)encoder.layer.", location: weights.location)
         embeddings = try BertEmbeddings(config: config, prefix: prefix, weights: weights)
         layers = try (0..<config.numHiddenLayers).map {
             try BertLayer(config: config, prefix: "\(prefix)encoder.layer.\($0)", weights: weights, precision: options.precision)

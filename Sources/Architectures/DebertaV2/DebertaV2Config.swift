@@ -91,6 +91,9 @@ public struct DebertaV2Config: Sendable, Equatable {
     /// The config.json path, for error messages.
     public var sourcePath: String
 
+    /// Largest `max_position_embeddings` and relative span accepted (published checkpoints use 512).
+    public static let maxSupportedPositions = 1 << 20
+
     /// Half the number of relative-embedding rows: `position_buckets` when bucketing, else
     /// `max_relative_positions` (modeling_deberta_v2.py: `pos_ebd_size`, `att_span`).
     public var attentionSpan: Int { positionBuckets > 0 ? positionBuckets : maxRelativePositions }
@@ -122,7 +125,7 @@ public struct DebertaV2Config: Sendable, Equatable {
         }
         // DebertaV2SelfOutput.dense is [hidden, hidden], so the heads must tile the hidden size exactly.
         let headSize = raw.attentionHeadSize ?? config.hiddenSize / heads
-        guard headSize * heads == config.hiddenSize else {
+        guard headSize > 0, headSize.multipliedReportingOverflow(by: heads) == (config.hiddenSize, false) else {
             throw unsupported("attention_head_size \(headSize) × num_attention_heads \(heads) != hidden_size \(config.hiddenSize)")
         }
         let typeVocabSize = raw.typeVocabSize ?? 0
@@ -167,6 +170,12 @@ public struct DebertaV2Config: Sendable, Equatable {
         // make_log_bucket_position divides by log((max_position - 1) / mid): it needs max_position - 1 > mid.
         if relative, buckets > 0, buckets / 2 < 1 || maxRelative - 1 <= buckets / 2 {
             throw unsupported("position_buckets \(buckets) needs max_relative_positions (\(maxRelative)) - 1 > position_buckets / 2 and position_buckets ≥ 2")
+        }
+        // The relative-position tables are built at load with O(max_position_embeddings) entries and
+        // the relative embeddings have 2·span rows: bound both before anything is allocated.
+        let span = buckets > 0 ? buckets : maxRelative
+        guard config.maxPositionEmbeddings <= Self.maxSupportedPositions, span <= Self.maxSupportedPositions else {
+            throw unsupported("max_position_embeddings \(config.maxPositionEmbeddings) / relative span \(span) exceed \(Self.maxSupportedPositions)")
         }
         let normRel = (raw.normRelEbd ?? "none").lowercased().split(separator: "|")
             .map { $0.trimmingCharacters(in: .whitespaces) }

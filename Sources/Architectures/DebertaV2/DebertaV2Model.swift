@@ -24,6 +24,8 @@ public final class DebertaV2Model: @unchecked Sendable {
     /// Binds the backbone from `weights`; `prefix` is "deberta." in task-head checkpoints.
     public init(config: DebertaV2Config, weights: WeightStore, prefix: String = "deberta.") throws {
         self.config = config
+        try LayerCount.check(config.numHiddenLayers, field: "num_hidden_layers", configFile: config.sourcePath,
+                             keys: weights.keys, prefix: "\(prefix)encoder.layer.", location: weights.location)
         embeddings = try DebertaV2Embeddings(config: config, prefix: prefix, weights: weights)
         encoder = try DebertaV2Encoder(config: config, prefix: prefix, weights: weights)
     }

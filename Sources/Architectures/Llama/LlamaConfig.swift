@@ -121,6 +121,13 @@ public struct LlamaConfig: Sendable, Equatable {
               intermediateSize > 0, headDim > 0, headDim % 2 == 0 else {
             throw ArchitecturesError.unsupportedConfig(file: file, detail: "non-positive size or odd head dim in \(self)")
         }
+        // Sizes from a file: the projection widths must not overflow (they are checked against the
+        // tensors when the weights are bound).
+        guard headCount.multipliedReportingOverflow(by: headDim).overflow == false,
+              keyValueHeadCount.multipliedReportingOverflow(by: headDim).overflow == false else {
+            throw ArchitecturesError.unsupportedConfig(
+                file: file, detail: "\(headCount) heads (\(keyValueHeadCount) key/value) of width \(headDim) overflow")
+        }
         guard headCount % keyValueHeadCount == 0 else {
             throw ArchitecturesError.unsupportedConfig(
                 file: file, detail: "\(headCount) heads are not a multiple of \(keyValueHeadCount) key/value heads")

@@ -2,9 +2,19 @@ import Foundation
 import Tensor
 
 extension LlamaModel {
+    /// Which appended positions get logits. The LM head is the largest matrix of a small model
+    /// ([vocab, hidden]) and its output is [rows, vocab]: only rows that will be read are computed.
+    enum LogitRows: Equatable {
+        /// Each sequence's last appended position ([vocab]; zeros for a sequence given nothing).
+        case last
+        /// Each sequence's last `count` appended positions (all of them when it has fewer),
+        /// [min(count, n), vocab] flattened.
+        case tail(Int)
+    }
+
     /// The decoder over a ragged batch: inputs[s] is [n_s · hidden] embeddings appended to sequence s.
     /// modeling_llama.py `LlamaModel.forward`: x += attn(norm(x)); x += mlp(norm(x)); logits = head(norm(x)).
-    func run(_ inputs: [[Float]], cache: KVCache, allPositions: Bool) throws -> [[Float]] {
+    func run(_ inputs: [[Float]], cache: KVCache, logits wanted: LogitRows) throws -> [[Float]] {
         let c = config
         guard inputs.count == cache.sequences else {
             throw ArchitecturesError.invalidBatch("\(inputs.count) sequences given to a cache of \(cache.sequences)")
@@ -15,7 +25,7 @@ extension LlamaModel {
                 "sequence \(s): \(cache.lengths[s]) cached + \(counts[s]) new tokens exceed the cache capacity \(cache.capacity)")
         }
         let total = counts.reduce(0, +)
-        guard total > 0 else { return inputs.map { _ in allPositions ? [] : [Float](repeating: 0, count: c.vocabularySize) } }
+        guard total > 0 else { return inputs.map { _ in wanted == .last ? [Float](repeating: 0, count: c.vocabularySize) : [] } }
         let starts = counts.indices.map { s in counts[..<s].reduce(0, +) }  // first row of each sequence
         let d = c.hiddenSize, qDim = c.headCount * c.headDim, kvDim = c.keyValueDim
         let threads = options.blasThreadCount, quantized = options.quantizedActivations
@@ -67,9 +77,13 @@ extension LlamaModel {
         for s in counts.indices { cache.advance(sequence: s, by: counts[s]) }
 
         // Only the rows whose logits are wanted go through the final norm and the LM head.
-        let rows: [Int] = allPositions
-            ? Array(0..<total)
-            : counts.indices.filter { counts[$0] > 0 }.map { starts[$0] + counts[$0] - 1 }
+        let kept = counts.map { n in  // rows kept per sequence: its last ones
+            switch wanted {
+            case .last: return min(n, 1)
+            case .tail(let count): return min(n, max(count, 0))
+            }
+        }
+        let rows: [Int] = counts.indices.flatMap { s in (starts[s] + counts[s] - kept[s])..<(starts[s] + counts[s]) }
         for (i, r) in rows.enumerated() {
             Kernels.rmsNorm(x + r * d, rows: 1, cols: d, weight: weights.finalNorm.pointer, epsilon: c.rmsNormEpsilon, into: h + i * d)
         }
@@ -77,14 +91,10 @@ extension LlamaModel {
         let logits = scratch.logits.reserve(rows.count * vocab)  // [rows, vocab]
         weights.lmHead.linear(h, vectors: rows.count, into: logits, scratch: scratch.weights, threads: threads, quantizedActivations: quantized)
         var next = 0
-        return counts.map { n in
-            if allPositions {
-                defer { next += n }
-                return Array(UnsafeBufferPointer(start: logits + next * vocab, count: n * vocab))
-            }
-            guard n > 0 else { return [Float](repeating: 0, count: vocab) }
-            defer { next += 1 }
-            return Array(UnsafeBufferPointer(start: logits + next * vocab, count: vocab))
+        return kept.map { n in
+            if wanted == .last, n == 0 { return [Float](repeating: 0, count: vocab) }
+            defer { next += n }
+            return Array(UnsafeBufferPointer(start: logits + next * vocab, count: n * vocab))
         }
     }
 

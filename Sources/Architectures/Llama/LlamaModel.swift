@@ -33,9 +33,11 @@ public final class LlamaModel: @unchecked Sendable {
     /// Loads a Hugging Face directory (config.json + model.safetensors or a sharded index).
     public static func load(directory: URL, options: EngineOptions = EngineOptions()) throws -> LlamaModel {
         BLAS.setThreadCount(options.blasThreadCount)
-        let config = try LlamaConfig(configJSON: directory.appendingPathComponent("config.json"))
+        let configURL = directory.appendingPathComponent("config.json")
+        let config = try LlamaConfig(configJSON: configURL)
         let store = try WeightStore(directory: directory, zeroCopy: options.zeroCopyWeights)
-        return LlamaModel(config: config, weights: try LlamaWeights(store: store, config: config), options: options, gguf: nil)
+        let weights = try LlamaWeights(store: store, config: config, configFile: configURL.path)
+        return LlamaModel(config: config, weights: weights, options: options, gguf: nil)
     }
 
     /// A cache for `sequences` sequences of up to `capacity` positions each.
@@ -60,23 +62,37 @@ public final class LlamaModel: @unchecked Sendable {
     /// gets a row of zeros.
     public func forward(_ tokens: [[Int32]], cache: KVCache) throws -> [Float] {
         let inputs = try tokens.map { try embed($0) }
-        return try run(inputs, cache: cache, allPositions: false).flatMap { $0 }
+        return try run(inputs, cache: cache, logits: .last).flatMap { $0 }
     }
 
     /// Like `forward` but returns logits for every appended position: per sequence, [count, vocab] flattened.
     public func forwardAll(_ tokens: [[Int32]], cache: KVCache) throws -> [[Float]] {
+        try forward(tokens, cache: cache, lastPositions: .max)
+    }
+
+    /// Like `forwardAll` but returns only each sequence's last `count` appended positions' logits,
+    /// [min(count, n), vocab] flattened; the final norm and LM head run on those rows only, so scoring a
+    /// short continuation after a long prompt costs `count` rows of logits, not prompt + continuation.
+    public func forward(_ tokens: [[Int32]], cache: KVCache, lastPositions count: Int) throws -> [[Float]] {
         let inputs = try tokens.map { try embed($0) }
-        return try run(inputs, cache: cache, allPositions: true)
+        return try run(inputs, cache: cache, logits: .tail(count))
     }
 
     /// Appends input embeddings (soft prompts; per sequence [count · hidden]) instead of token ids. Returns, per
     /// sequence, its last position's logits [vocab] (zeros when given nothing), or with `allPositions` every
     /// appended position's, [count, vocab] flattened.
     public func forward(embeddings: [[Float]], cache: KVCache, allPositions: Bool = false) throws -> [[Float]] {
+        try forward(embeddings: embeddings, cache: cache, lastPositions: allPositions ? .max : nil)
+    }
+
+    /// Appends input embeddings and returns each sequence's last `count` appended positions' logits
+    /// ([min(count, n), vocab] flattened), or with `count` nil its last position's [vocab] (zeros when
+    /// given nothing). The LM head runs on the returned rows only.
+    public func forward(embeddings: [[Float]], cache: KVCache, lastPositions count: Int?) throws -> [[Float]] {
         for (s, e) in embeddings.enumerated() where e.count % config.hiddenSize != 0 {
             throw ArchitecturesError.invalidBatch("sequence \(s): \(e.count) embedding values is not a multiple of hidden size \(config.hiddenSize)")
         }
-        return try run(embeddings, cache: cache, allPositions: allPositions)
+        return try run(embeddings, cache: cache, logits: count.map { .tail($0) } ?? .last)
     }
 
     private func validate(_ tokens: [Int32]) throws {

@@ -37,6 +37,8 @@ struct LlamaWeights: @unchecked Sendable {
             }
             return t
         }
+        try LayerCount.check(c.layerCount, field: "llama.block_count", configFile: file.path,
+                             keys: file.tensors.map(\.name), prefix: "blk.", location: file.path)
         let q = c.headCount * c.headDim, kv = c.keyValueDim
         embedding = try matrix("token_embd.weight", c.vocabularySize, c.hiddenSize)
         layers = try (0..<c.layerCount).map { i in
@@ -55,10 +57,13 @@ struct LlamaWeights: @unchecked Sendable {
         lmHead = c.tieWordEmbeddings ? embedding : try matrix("output.weight", c.vocabularySize, c.hiddenSize)
     }
 
-    init(store: WeightStore, config c: LlamaConfig) throws {
+    /// `configFile` names config.json in errors about its layer count.
+    init(store: WeightStore, config c: LlamaConfig, configFile: String) throws {
         func matrix(_ name: String, _ rows: Int, _ columns: Int) throws -> QuantizedMatrix {
             QuantizedMatrix(try store.tensor(name, shape: [rows, columns]))
         }
+        try LayerCount.check(c.layerCount, field: "num_hidden_layers", configFile: configFile,
+                             keys: store.keys, prefix: "model.layers.", location: store.location)
         let q = c.headCount * c.headDim, kv = c.keyValueDim
         embedding = try matrix("model.embed_tokens.weight", c.vocabularySize, c.hiddenSize)
         layers = try (0..<c.layerCount).map { i in
