@@ -30,6 +30,14 @@ struct ExplanationBody: Encodable, Sendable {
         var prompt: Span?
         var response: Span?
         var messages: [MessageSpan]?
+        /// (multi-head models) This window's components and category probabilities.
+        var components: [String: Double]?
+        var categoryScores: [String: Double]?
+
+        enum CodingKeys: String, CodingKey {
+            case score, prompt, response, messages, components
+            case categoryScores = "category_scores"
+        }
     }
 
     var windows: [Window]
@@ -48,9 +56,12 @@ struct ExplanationBody: Encodable, Sendable {
         responseMessage = layout?.responseMessage
         windows = windowScores.map { window in
             let score = window.score.isFinite ? window.score : nil
+            let components = window.components.isEmpty ? nil : window.components
+            let categoryScores = window.categoryScores.isEmpty ? nil : window.categoryScores
             guard let layout else {
                 return Window(score: score, prompt: window.prompt.map(Span.init),
-                              response: window.response.map(Span.init))
+                              response: window.response.map(Span.init), components: components,
+                              categoryScores: categoryScores)
             }
             var spans: [MessageSpan] = []
             if let context = window.context {
@@ -67,7 +78,7 @@ struct ExplanationBody: Encodable, Sendable {
                 spans.append(MessageSpan(index: message, start: response.lowerBound, end: response.upperBound))
             }
             spans.sort { $0.index < $1.index }
-            return Window(score: score, messages: spans)
+            return Window(score: score, messages: spans, components: components, categoryScores: categoryScores)
         }
     }
 }

@@ -50,7 +50,9 @@ enum OpenAPIDocument {
                 "prompt": {"$ref": "#/components/schemas/Span"},
                 "response": {"$ref": "#/components/schemas/Span"},
                 "messages": {"type": "array", "description": "For messages requests: the stretches of message texts this window read.", "items": {"type": "object", "required": ["index", "start", "end"], "properties": {
-                  "index": {"type": "integer"}, "start": {"type": "integer"}, "end": {"type": "integer"}}}}
+                  "index": {"type": "integer"}, "start": {"type": "integer"}, "end": {"type": "integer"}}}},
+                "components": {"type": "object", "additionalProperties": {"type": "number"}, "description": "Multi-head models: this window's components."},
+                "category_scores": {"type": "object", "additionalProperties": {"type": "number"}, "description": "Multi-head models: this window's category probabilities."}
               }}},
               "prompt_message": {"type": "integer", "description": "For messages requests: the message judged as the prompt."},
               "response_message": {"type": "integer", "description": "For messages requests: the message judged as the response."}

@@ -135,7 +135,9 @@ enum PlaygroundPage {
       <section id="categories-panel" class="hidden"><h2>Categories</h2><table id="categories"></table></section>
       <section id="heatmap-panel" class="hidden">
         <h2>Windows</h2>
-        <div class="legend"><span>P(unsafe) per window</span><span>0</span><span class="ramp"></span><span>1</span></div>
+        <div class="legend"><span id="heat-measure">P(unsafe) per window</span><span>0</span><span class="ramp"></span><span>1</span>
+          <label for="heat-by" id="heat-by-label" class="hidden" style="margin:0 0 0 auto">Colour by</label>
+          <select id="heat-by" class="hidden"></select></div>
         <p class="note" id="window-note"></p>
         <div class="cells" id="cells"></div>
         <div id="texts"></div>
@@ -146,7 +148,7 @@ enum PlaygroundPage {
     <script>
     "use strict";
     const $ = (id) => document.getElementById(id);
-    const state = { mode: "pair", result: null, request: null, threshold: null, modelThreshold: null };
+    const state = { mode: "pair", result: null, request: null, threshold: null, modelThreshold: null, heatBy: "score" };
     const ROLES = ["system", "developer", "user", "assistant", "tool"];
 
     function heat(score) {
@@ -309,24 +311,54 @@ enum PlaygroundPage {
       if (Array.isArray(request.messages)) {
         const texts = request.messages.map((m, i) => ({ key: i, label: `#${i} ${m.role}` + (i === explanation?.prompt_message ? " · judged prompt" : i === explanation?.response_message ? " · judged response" : " · context"),
           text: typeof m.content === "string" ? m.content : Array.isArray(m.content) ? m.content.map((p) => p.text || "").join("\n") : "" }));
-        const windows = (explanation?.windows || []).map((w) => ({ score: w.score, spans: (w.messages || []).map((s) => ({ key: s.index, start: s.start, end: s.end })) }));
+        const windows = (explanation?.windows || []).map((w) => ({ score: w.score, components: w.components, categories: w.category_scores,
+          spans: (w.messages || []).map((s) => ({ key: s.index, start: s.start, end: s.end })) }));
         return { texts, windows };
       }
       const texts = [{ key: "prompt", label: "prompt", text: request.prompt || "" }];
       if (typeof request.response === "string") texts.push({ key: "response", label: "response", text: request.response });
-      const windows = (explanation?.windows || []).map((w) => ({ score: w.score,
+      const windows = (explanation?.windows || []).map((w) => ({ score: w.score, components: w.components, categories: w.category_scores,
         spans: ["prompt", "response"].filter((k) => w[k]).map((k) => ({ key: k, start: w[k].start, end: w[k].end })) }));
       return { texts, windows };
     }
+    // What the heat map shows: P(unsafe), or (multi-head models) one component or category of each window.
+    function measures(windows) {
+      const list = [["score", "P(unsafe)"]];
+      const seen = new Set();
+      for (const w of windows) {
+        for (const k of Object.keys(w.components || {})) if (!seen.has("component:" + k)) { seen.add("component:" + k); list.push(["component:" + k, "component " + k]); }
+      }
+      for (const w of windows) {
+        for (const k of Object.keys(w.categories || {})) if (!seen.has("category:" + k)) { seen.add("category:" + k); list.push(["category:" + k, "category " + k]); }
+      }
+      return list;
+    }
+    function measure(w, by) {
+      if (by.startsWith("component:")) return w.components?.[by.slice(10)] ?? null;
+      if (by.startsWith("category:")) return w.categories?.[by.slice(9)] ?? null;
+      return w.score;
+    }
     function renderHeatmap(result, request) {
       const panel = $("heatmap-panel");
-      const { texts, windows } = scoredTexts(result, request);
-      if (!windows.length) { panel.classList.add("hidden"); return; }
+      const { texts, windows: scored } = scoredTexts(result, request);
+      if (!scored.length) { panel.classList.add("hidden"); return; }
       panel.classList.remove("hidden");
+      const options = measures(scored);
+      if (!options.some(([value]) => value === state.heatBy)) state.heatBy = "score";
+      const select = $("heat-by");
+      select.replaceChildren(...options.map(([value, label]) => el("option", { value, textContent: label, selected: value === state.heatBy })));
+      select.classList.toggle("hidden", options.length < 2);
+      $("heat-by-label").classList.toggle("hidden", options.length < 2);
+      const label = options.find(([value]) => value === state.heatBy)[1];
+      $("heat-measure").textContent = `${label} per window`;
+      const windows = scored.map((w) => ({ ...w, score: measure(w, state.heatBy) }));
       const cells = $("cells");
       cells.replaceChildren();
       windows.forEach((w, i) => {
-        const cell = el("div", { className: "heat-cell", textContent: String(i + 1), title: `window ${i + 1}: ${fmt(w.score)}` });
+        const details = [`P(unsafe) ${fmt(scored[i].score)}`].concat(
+          Object.entries(scored[i].components || {}).map(([k, v]) => `${k} ${fmt(v)}`),
+          Object.entries(scored[i].categories || {}).map(([k, v]) => `${k} ${fmt(v)}`));
+        const cell = el("div", { className: "heat-cell", textContent: String(i + 1), title: `window ${i + 1}: ${details.join(", ")}` });
         cell.dataset.window = i;
         cell.dataset.score = w.score;
         cell.style.background = heat(w.score);
@@ -336,7 +368,7 @@ enum PlaygroundPage {
         cells.append(cell);
       });
       const top = windows.reduce((best, w, i) => (w.score ?? -1) > (windows[best].score ?? -1) ? i : best, 0);
-      $("window-note").textContent = `${windows.length} window${windows.length === 1 ? "" : "s"}; the highest is window ${top + 1} (${fmt(windows[top].score)}). Each character is coloured by the highest window that read it; uncoloured text was not read (context left out, or cut).`;
+      $("window-note").textContent = `${windows.length} window${windows.length === 1 ? "" : "s"}; the highest ${label} is window ${top + 1}'s (${fmt(windows[top].score)}). Each character is coloured by the highest window that read it; uncoloured text was not read (context left out, or cut).`;
       const container = $("texts");
       container.replaceChildren();
       for (const t of texts) {
@@ -404,6 +436,7 @@ enum PlaygroundPage {
     $("threshold").oninput = (e) => setThreshold(e.target.value);
     $("threshold-value").onchange = (e) => setThreshold(e.target.value);
     $("threshold-reset").onclick = () => setThreshold(state.modelThreshold);
+    $("heat-by").onchange = (e) => { state.heatBy = e.target.value; renderHeatmap(state.result, state.request); setThreshold(state.threshold); };
     for (const id of ["prompt", "response"]) $(id).addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) score(); });
     window.rampartRender = render;
 

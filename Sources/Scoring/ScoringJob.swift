@@ -55,7 +55,8 @@ final class ScoringJob: Sendable {
         }
     }
 
-    /// Adds each explained input's per-window scores (P(unsafe) by `policy`) to its verdict.
+    /// Adds each explained input's per-window scores (P(unsafe) by `policy`, and a multi-head model's components
+    /// and categories as the verdict reads them, from this window alone) to its verdict.
     func explain(_ results: [ScoreResult], windowProbabilities all: [[Double]], policy: GuardPolicy) -> [ScoreResult] {
         zip(results, spans).map { result, span in
             guard let explanation = span.explanation else { return result }
@@ -63,6 +64,12 @@ final class ScoringJob: Sendable {
             result.windowScores = zip(explanation, all[span.windows]).map { window, probabilities in
                 var window = window
                 window.score = policy.unsafeProbability(probabilities)
+                if let heads = policy.heads, probabilities.count == heads.outputCount {
+                    let read = heads.read(windowProbabilities: [probabilities], decidingWindow: 0)
+                    window.components = span.isPair ? read.components
+                        : read.components.filter { !GuardPolicy.pairOnlyComponents.contains($0.key) }
+                    window.categoryScores = read.categories
+                }
                 return window
             }
             return result

@@ -13,6 +13,9 @@ public struct WindowScore: Sendable, Equatable {
     public var response: Range<Int>?
     /// The context's characters read in front of the prompt; nil when none fitted.
     public var context: Range<Int>?
+    /// (multi-head models) This window's components and category probabilities; empty for a plain classifier.
+    public var components: [String: Double] = [:]
+    public var categoryScores: [String: Double] = [:]
 
     public init(score: Double, prompt: Range<Int>?, response: Range<Int>?, context: Range<Int>? = nil) {
         self.score = score

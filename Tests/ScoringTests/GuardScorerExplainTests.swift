@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Tokenizers
 @testable import Scoring
 
 private let repositoryRoot = URL(fileURLWithPath: #filePath)
@@ -92,4 +93,32 @@ private let longText = (1 ... 40).map { "word\($0)" }.joined(separator: " ")
     let top = try #require(windows.max { $0.score < $1.score })
     #expect(harmfulRange.contains(try #require(top.prompt).lowerBound))
     #expect(windows.first!.score < result.threshold && windows.last!.score < result.threshold)
+}
+
+/// A multi-head model's outputs per window: the components and categories that window alone gives, read as the
+/// verdict reads the deciding window (pair-only components dropped for a prompt alone).
+@Test func scoringJobExplain_readsAMultiHeadModelsOutputsPerWindow() throws {
+    let heads = OutputHeads(components: ["prompt_harm", "compliance", "response_harm"], categories: ["hate", "violence"],
+                            categoryThresholds: [:])
+    let labels = ["safe", "unsafe", "prompt_harm", "compliance", "response_harm", "category:hate", "category:violence"]
+    let policy = try GuardPolicy(labels: labels, unsafeLabel: "unsafe", threshold: 0.5, failurePolicy: .closed,
+                                 heads: heads)
+    let quiet = policy.probabilities(logits: [3, -3, -2, 0, 0, 2, -4][...])
+    let loud = policy.probabilities(logits: [-3, 3, 2, 1, 1, -4, 3][...])
+    let spans = [WindowScore(score: .nan, prompt: 0 ..< 10, response: nil),
+                 WindowScore(score: .nan, prompt: 5 ..< 20, response: nil)]
+    let job = ScoringJob(encodings: [Encoding(ids: [1], typeIds: [0]), Encoding(ids: [1], typeIds: [0])],
+                         spans: [.init(windows: 0 ..< 2, isPair: false, isTruncated: false, tokens: 20,
+                                       explanation: spans)],
+                         threshold: nil, deadline: .now + .seconds(10), isCancelled: { false }, completion: { _ in })
+    let verdict = policy.verdict(windowProbabilities: [quiet, loud], threshold: nil, isTruncated: false, tokens: 20)
+    let windows = try #require(job.explain([verdict], windowProbabilities: [quiet, loud], policy: policy)[0].windowScores)
+    #expect(windows.map(\.score) == [quiet[1], loud[1]])
+    #expect(windows.map(\.prompt) == [0 ..< 10, 5 ..< 20])
+    #expect(windows[0].categoryScores == ["hate": quiet[5], "violence": quiet[6]])
+    #expect(windows[1].components == ["prompt_harm": loud[2]])  // a prompt alone: no compliance, no response harm
+    #expect(windows[1].components == verdict.components)          // the loud window decides
+    for category in ["hate", "violence"] {                        // the verdict's categories: the maximum over windows
+        #expect(verdict.categoryScores[category] == windows.map { $0.categoryScores[category]! }.max())
+    }
 }

@@ -248,6 +248,24 @@ def test_playground_shows_any_components_and_categories(server, browser, shots):
     categories = browser.evaluate("""[...document.querySelectorAll('#categories tr')].map(r =>
         [r.dataset.name, Number(r.dataset.value), r.lastChild.textContent])""")
     assert categories == [["violence", 0.9, "flagged"], ["harassment", 0.1, ""]]
+    # Per-window components and categories (explain on a multi-head model): the heat map can show any of them.
+    result["explanation"] = {"windows": [
+        {"score": 0.2, "prompt": {"start": 0, "end": 5}, "response": {"start": 0, "end": 4},
+         "components": {"prompt_harm": 0.1}, "category_scores": {"violence": 0.05, "harassment": 0.7}},
+        {"score": 0.9, "prompt": {"start": 0, "end": 5}, "response": {"start": 5, "end": 9},
+         "components": {"prompt_harm": 0.1}, "category_scores": {"violence": 0.9, "harassment": 0.1}}]}
+    browser.evaluate(f"window.rampartRender({json.dumps(result)}, {{prompt: 'hello', response: 'some text'}})")
+    options = browser.evaluate("[...document.querySelectorAll('#heat-by option')].map(o => o.value)")
+    assert options == ["score", "component:prompt_harm", "category:violence", "category:harassment"]
+    browser.evaluate("""(() => { const s = document.getElementById('heat-by'); s.value = 'category:harassment';
+        s.dispatchEvent(new Event('change', {bubbles: true})); })()""")
+    assert browser.evaluate("[...document.querySelectorAll('.heat-cell')].map(c => Number(c.dataset.score))") == [0.7, 0.1]
+    assert browser.evaluate("document.getElementById('heat-measure').textContent") == "category harassment per window"
+    response_spans = browser.evaluate("""[...document.querySelectorAll('.text[data-text=response] .heat-span')].map(s =>
+        [s.textContent, Number(s.dataset.score)])""")
+    assert response_spans == [["some", 0.7], ["text", 0.1]]  # the space between was read by neither
+    browser.screenshot(shots / "playground-heads.png")
+
     # A result without them hides both panels again.
     for key in ("components", "categories", "category_scores"):
         del result[key]
