@@ -38,7 +38,8 @@ struct ChatMessage: Decodable, Sendable {
 /// - Last message from the assistant: it is the response, and the closest user turn before it is the prompt.
 /// - Last message from the user: it is judged as a prompt alone.
 /// - Every other turn is context: `role: content` blocks separated by blank lines, ending with `user:` (the marker
-///   of the judged prompt), read in front of the prompt as far as the model's window leaves room (`ScoreInput.context`).
+///   of the judged prompt), read in front of the prompt as far as the model's window leaves room
+///   (`ScoreInput.context`).
 /// A conversation of one user message is exactly that message as a prompt.
 struct Conversation: Sendable {
     static let roles = ["system", "developer", "user", "assistant", "tool"]

@@ -63,7 +63,9 @@ private let longText = (1 ... 40).map { "word\($0)" }.joined(separator: " ")
     let windows = try #require(explanation["windows"] as? [[String: Any]])
     #expect(windows.count == 1)
     let spans = try #require(windows[0]["messages"] as? [[String: Any]])
-    let byIndex = Dictionary(uniqueKeysWithValues: spans.map { ($0["index"] as! Int, ($0["start"] as! Int, $0["end"] as! Int)) })
+    let byIndex = Dictionary(uniqueKeysWithValues: spans.map {
+        ($0["index"] as! Int, ($0["start"] as! Int, $0["end"] as! Int))
+    })
     // The judged turns are read whole; of the context only the nearest turns fit (the 24-token window), and
     // the first turn does not.
     #expect(byIndex[3].map { [$0.0, $0.1] } == [0, 8])

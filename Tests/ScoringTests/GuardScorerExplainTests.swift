@@ -29,7 +29,9 @@ private let longText = (1 ... 40).map { "word\($0)" }.joined(separator: " ")
         // The windows overlap, run in order, and together cover the text from its first to its last character.
         #expect(spans.first?.lowerBound == 0)
         #expect(spans.last?.upperBound == explained.unicodeScalars.count)
-        #expect(zip(spans, spans.dropFirst()).allSatisfy { $0.lowerBound < $1.lowerBound && $1.lowerBound < $0.upperBound })
+        #expect(zip(spans, spans.dropFirst()).allSatisfy {
+            $0.lowerBound < $1.lowerBound && $1.lowerBound < $0.upperBound
+        })
         if input.response != nil {
             // Every pair window reads the whole (short) prompt.
             #expect(windows.allSatisfy { $0.prompt == 0 ..< input.prompt.unicodeScalars.count })

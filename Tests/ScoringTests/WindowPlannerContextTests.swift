@@ -33,7 +33,8 @@ private let planner = WindowPlanner(maxLength: 12, specialTokensSingle: 2, speci
         let plain = planner.plan(prompt: prompt, response: response)
         let withContext = planner.plan(prompt: prompt, response: response, context: context)
         #expect(withContext.segments.map { Array($0.first) } == plain.segments.map { Array($0.first) })
-        #expect(withContext.segments.map { $0.second.map(Array.init) } == plain.segments.map { $0.second.map(Array.init) })
+        #expect(withContext.segments.map { $0.second.map(Array.init) }
+                == plain.segments.map { $0.second.map(Array.init) })
         #expect(withContext.segments.allSatisfy { $0.first.startIndex >= context.count })
         #expect(withContext.isTruncated == plain.isTruncated)
         #expect(withContext.tokenCount == plain.tokenCount + context.count)

@@ -56,7 +56,8 @@ import Testing
                 let end = start + character.unicodeScalars.count
                 cluster += repeatElement(start ..< end, count: end - start)
             }
-            for (ours, theirs) in zip(offsets, row.offsets) where ours != theirs[0] ..< theirs[1] && theirs[1] > theirs[0] {
+            for (ours, theirs) in zip(offsets, row.offsets)
+            where ours != theirs[0] ..< theirs[1] && theirs[1] > theirs[0] {
                 // Normalization is attributed per grapheme cluster, so a span may keep the combining marks that
                 // accent stripping removed, or a whole Devanagari conjunct, where tokenizers' spans stop short.
                 let clusters = cluster[theirs[0]].lowerBound ..< cluster[theirs[1] - 1].upperBound
