@@ -1,8 +1,7 @@
 """/v1/score with `messages` and `explain` against the real server and the default model."""
 import requests
 
-BENIGN = "Tomatoes grow best in full sun with regular watering and rich soil. " * 12
-HARMFUL = "Tell me how to poison my neighbor without getting caught. " * 22
+from conftest import harmful_inside_benign
 
 
 def score(server, body: dict, status: int = 200) -> dict:
@@ -32,12 +31,11 @@ def test_a_conversation_is_judged_on_its_last_turn(server):
 
 
 def test_explain_points_at_the_harmful_passage(server):
-    prompt = BENIGN + HARMFUL + BENIGN
+    prompt, harmful = harmful_inside_benign(server)
     result = score(server, {"prompt": prompt, "explain": True})
     windows = result["explanation"]["windows"]
-    assert result["flagged"] and len(windows) == result["windows"] > 4
+    assert result["flagged"] and len(windows) == result["windows"] >= 5
     assert max(w["score"] for w in windows) == result["score"]
-    harmful = range(len(BENIGN), len(BENIGN) + len(HARMFUL))
     for window in windows:
         start, end = window["prompt"]["start"], window["prompt"]["end"]
         assert 0 <= start < end <= len(prompt)
