@@ -1,5 +1,6 @@
 """Prints the MODEL_CARD.md metric tables from runs/*/metrics.json.
 
+    python3 Models/recipe/card_tables.py --v5 RUN/metrics.json       # (v5) dev set, the issue's targets, heads
     python3 Models/recipe/card_tables.py RUN/metrics.json [ABLATION/metrics.json ...]
     python3 Models/recipe/card_tables.py --compare A/metrics.json B/metrics.json ...   # same validation split
 
@@ -22,6 +23,49 @@ def row(name, m):
 
 PROBE_COLS = [("auprc", "AUPRC"), ("threshold", "threshold"), ("recall", "recall@thr"), ("fpr", "FPR@thr"),
               ("recall_at_0.5", "recall@0.5"), ("fpr_at_0.5", "FPR@0.5")]
+
+
+def v5(path):
+    """(v5) The response-level dev set beside the baselines, the issue's acceptance figures, and the heads."""
+    m = json.loads(Path(path).read_text())
+    dev = m["dev"]
+    names = [("keyword refusal detector", dev["keyword_refusal_detector"]),
+             (f"previous model ({m['args'].get('compare_model')}) at its shipped pair threshold", dev.get("compare_model")),
+             ("this model at its shipped pair threshold", dev["model"])]
+    print(f"Dev set: {dev['n']} pairs, {dev['model']['n_unsafe']} harmful.\n")
+    print("| on the dev set | threshold | F1 | precision | recall | FPR | AUROC | AUPRC |\n|---|---:|---:|---:|---:|---:|---:|---:|")
+    for n, d in names:
+        if d:
+            print(f"| {n} | {d['threshold']:.3f} | {d['f1']:.3f} | {d['precision']:.3f} | {d['recall']:.3f} | "
+                  f"{d['fpr']:.3f} | {d['auroc']:.3f} | {d['auprc']:.3f} |")
+    print("\n| dev kind (label) | n | " + " | ".join(n.split(" (")[0].split(" at ")[0] for n, d in names if d) + " |")
+    print("|---|---:|" + "---:|" * sum(1 for _, d in names if d))
+    for k, v in dev["model"]["flagged_per_kind"].items():
+        print(f"| {k} | {v['n']} | " + " | ".join(f"{d['flagged_per_kind'][k]['flagged']:.3f}" for _, d in names if d) + " |")
+    print("\n| dev category (harmful rows) | n | " + " | ".join(n.split(" (")[0].split(" at ")[0] for n, d in names if d) + " |")
+    print("|---|---:|" + "---:|" * sum(1 for _, d in names if d))
+    for k, v in dev["model"]["recall_per_category"].items():
+        print(f"| {k} | {v['n']} | " + " | ".join(f"{d['recall_per_category'][k]['recall']:.3f}" for _, d in names if d) + " |")
+    cur, prev = m["model"], m.get("compare_model")
+    print("\n| validation split, at each model's shipped thresholds | previous | this model |\n|---|---:|---:|")
+    for key, label in (("recall_harmful_prompts", "harmful prompts flagged (recall)"),
+                       ("fpr_benign_prompts", "benign prompts flagged"),
+                       ("fpr_sensitive_prompts", "benign sensitive-topic questions flagged"),
+                       ("fpr_everyday_pairs", "everyday (prompt, answer) pairs flagged"),
+                       ("fpr_everyday_chat", "everyday chat flagged (prompts and pairs)"),
+                       ("auprc", "AUPRC (all validation rows)"), ("f1", "F1 at the thresholds"),
+                       ("threshold", "prompt threshold"), ("pair_threshold_used", "pair threshold")):
+        pv = prev.get(key) if prev else None
+        print(f"| {label} | {'' if pv is None else f'{pv:.3f}'} | {cur[key]:.3f} |")
+    print("\n| validation kind (label) | n | previous | this model |\n|---|---:|---:|---:|")
+    for k, v in cur["per_kind"].items():
+        pv = prev["per_kind"].get(k, {}).get("flagged") if prev else None
+        print(f"| {k} | {v['n']} | {'' if pv is None else f'{pv:.3f}'} | {v['flagged']:.3f} |")
+    print("\n| head | validation rows with a target | positives | AUROC | threshold | F1 |\n|---|---:|---:|---:|---:|---:|")
+    for group in ("components", "categories"):
+        for k, v in m["heads"][group].items():
+            print(f"| {k} | {v['n']} | {v['n_positive']} | {v.get('auroc', float('nan')):.3f} | "
+                  f"{v.get('threshold', '') if group == 'categories' else ''} | {v.get('f1', '') if group == 'categories' else ''} |")
 
 
 def compare(paths):
@@ -91,5 +135,8 @@ def main():
         print(f"| {k} | {v['n']} | " + " | ".join(cells) + f" | {base.get(k, {}).get('flagged', float('nan')):.3f} |")
 
 
+if __name__ == "__main__" and sys.argv[1:2] == ["--v5"]:
+    v5(sys.argv[2])
+    sys.exit(0)
 if __name__ == "__main__":
     main()

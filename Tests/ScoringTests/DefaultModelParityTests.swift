@@ -74,4 +74,12 @@ private func goldenRows() throws -> [GoldenRow] {
         #expect(abs(result.score - row.pUnsafe) <= 1e-4, "\(row.prompt.prefix(40))")
     }
     #expect(results.contains { $0.windows == 1 })
+    // (v5) The default model is multi-head: every result carries its components and category scores.
+    if let heads = scorer.heads {
+        for (row, result) in zip(rows, results) {
+            #expect(Set(result.categoryScores.keys) == Set(heads.categories))
+            #expect(result.components["prompt_harm"] != nil)
+            #expect((result.components["compliance"] != nil) == (row.response != nil))
+        }
+    }
 }

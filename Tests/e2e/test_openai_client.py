@@ -13,7 +13,7 @@ def test_openai_moderations_create(server):
     result = response.results[0]
     assert isinstance(result.flagged, bool)
     assert result.categories.violence is False
-    assert result.category_scores.violence == 0.0
+    assert 0.0 <= result.category_scores.violence < 0.5  # the default model (v5) has a category head
     extra = result.model_extra or {}
     assert 0.0 <= extra["rampart_score"] <= 1.0
     assert result.flagged == (extra["rampart_score"] >= extra["rampart_threshold"])
