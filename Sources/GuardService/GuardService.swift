@@ -87,6 +87,8 @@ public final class GuardService: HTTPHandler {
             return
         }
         switch route {
+        case .playground:
+            finish(PlaygroundPage.response(), nil)
         case .health:
             finish(JSONResponse.make(status: .ok, body: Self.healthBody), nil)
         case .ready:
@@ -161,15 +163,19 @@ public final class GuardService: HTTPHandler {
     private func handleScore(_ request: HTTPRequest, context: HTTPRequestContext, scorer: GuardScorer,
                              finish: @escaping @Sendable (HTTPResponse, Int?) -> Void) {
         let inputs: [ScoreInput]
+        let layouts: [Conversation.Layout?]
         let isBatch: Bool
         let threshold: Double?
+        let explain: Bool
         do {
             let decoded = try JSONBody.decode(ScoreRequest.self, from: request)
-            (inputs, isBatch) = try decoded.scoreInputs()
+            (inputs, layouts, isBatch) = try decoded.resolvedInputs()
             threshold = decoded.threshold
+            explain = decoded.explain == true
             if decoded.acd == true {
                 let generator = try requireGenerator(code: "acd_not_configured")
-                handleScoreWithEvidence(inputs, isBatch: isBatch, threshold: threshold, context: context, scorer: scorer,
+                handleScoreWithEvidence(inputs, isBatch: isBatch, threshold: threshold,
+                                        explanation: explain ? layouts : nil, context: context, scorer: scorer,
                                         generator: generator, finish: finish)
                 return
             }
@@ -178,16 +184,19 @@ public final class GuardService: HTTPHandler {
             return
         }
         let model = scorer.modelID
-        scorer.score(inputs, threshold: threshold, isCancelled: { !context.isClientConnected }) { [self] result in
+        scorer.score(inputs, threshold: threshold, explain: explain,
+                     isCancelled: { !context.isClientConnected }) { [self] result in
             switch result {
             case let .success(results):
                 metrics.recordScored(inputs: results.count, flagged: results.filter(\.isFlagged).count)
                 let tokens = results.reduce(0) { $0 + $1.tokens }
+                let bodies = zip(results, layouts).map { result, layout in
+                    ScoreResultBody(result, model: isBatch ? nil : model, layout: layout)
+                }
                 if isBatch {
-                    let body = ScoreBatchBody(results: results.map { ScoreResultBody($0, model: nil) }, model: model)
-                    finish(json(body), tokens)
+                    finish(json(ScoreBatchBody(results: bodies, model: model)), tokens)
                 } else {
-                    finish(json(ScoreResultBody(results[0], model: model)), tokens)
+                    finish(json(bodies[0]), tokens)
                 }
             case let .failure(error):
                 logFailure(error)

@@ -22,15 +22,50 @@ enum OpenAPIDocument {
           },
           "ScorePair": {
             "type": "object",
-            "required": ["prompt"],
-            "properties": {"prompt": {"type": "string"}, "response": {"type": "string", "description": "Omit to score the prompt alone."}}
+            "description": "A prompt (with optional response), or a conversation (messages) instead.",
+            "properties": {"prompt": {"type": "string"}, "response": {"type": "string", "description": "Omit to score the prompt alone."},
+              "messages": {"$ref": "#/components/schemas/Messages"}}
+          },
+          "ChatMessage": {
+            "type": "object",
+            "required": ["role", "content"],
+            "properties": {
+              "role": {"type": "string", "enum": ["system", "developer", "user", "assistant", "tool"]},
+              "content": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "object", "required": ["type", "text"], "properties": {"type": {"const": "text"}, "text": {"type": "string"}}}}],
+                "description": "Text, or text parts (joined by newlines); other part types are refused (422)."}
+            }
+          },
+          "Messages": {
+            "type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/ChatMessage"},
+            "description": "An OpenAI-format conversation; its last turn is judged in context, as Llama Guard does. Last from the assistant: it is the response and the closest user turn before it the prompt. Last from the user: it is judged as a prompt. The other turns are context, read before the prompt as 'role: text' blocks only as far as the judged text leaves room in the window (nearest turns first). The last message must be from the user or the assistant (422 otherwise)."
+          },
+          "Span": {"type": "object", "required": ["start", "end"], "properties": {"start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0}}},
+          "Explanation": {
+            "type": "object",
+            "required": ["windows"],
+            "description": "Every scored window's P(unsafe) and the characters it read. Offsets are Unicode code points (Python string indices, JavaScript Array.from indices), half-open, exact to the token (WordPiece) or to the word (Unigram, BPE).",
+            "properties": {
+              "windows": {"type": "array", "items": {"type": "object", "properties": {
+                "score": {"type": "number", "minimum": 0, "maximum": 1, "description": "P(unsafe) of this window; absent when its forward pass failed."},
+                "prompt": {"$ref": "#/components/schemas/Span"},
+                "response": {"$ref": "#/components/schemas/Span"},
+                "messages": {"type": "array", "description": "For messages requests: the stretches of message texts this window read.", "items": {"type": "object", "required": ["index", "start", "end"], "properties": {
+                  "index": {"type": "integer"}, "start": {"type": "integer"}, "end": {"type": "integer"}}}},
+                "components": {"type": "object", "additionalProperties": {"type": "number"}, "description": "Multi-head models: this window's components."},
+                "category_scores": {"type": "object", "additionalProperties": {"type": "number"}, "description": "Multi-head models: this window's category probabilities."}
+              }}},
+              "prompt_message": {"type": "integer", "description": "For messages requests: the message judged as the prompt."},
+              "response_message": {"type": "integer", "description": "For messages requests: the message judged as the response."}
+            }
           },
           "ScoreRequest": {
             "type": "object",
-            "description": "Either one pair (prompt, optional response) or a batch (inputs).",
+            "description": "One pair (prompt, optional response), one conversation (messages), or a batch (inputs).",
             "properties": {
               "prompt": {"type": "string"},
               "response": {"type": "string"},
+              "messages": {"$ref": "#/components/schemas/Messages"},
+              "explain": {"type": "boolean", "description": "Add an explanation per result: every window's score and the characters it read."},
               "inputs": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/ScorePair"}},
               "threshold": {"type": "number", "minimum": 0, "maximum": 1, "description": "Overrides the flag threshold for this request."},
               "acd": {"type": "boolean", "description": "Add adversarial-contrastive-decoding evidence per result (needs --causal-model; 400 acd_not_configured otherwise)."}
@@ -88,7 +123,8 @@ enum OpenAPIDocument {
               "components": {"type": "object", "additionalProperties": {"type": "number"}, "description": "Multi-head models: prompt_harm, and for pairs compliance and response_harm, from the deciding window."},
               "categories": {"type": "array", "items": {"type": "string"}, "description": "Multi-head models: categories reported true (none unless flagged)."},
               "category_scores": {"type": "object", "additionalProperties": {"type": "number"}, "description": "Multi-head models: each category's probability, maximum over windows."},
-              "acd": {"$ref": "#/components/schemas/ACDScore"}
+              "acd": {"$ref": "#/components/schemas/ACDScore"},
+              "explanation": {"$ref": "#/components/schemas/Explanation"}
             }
           },
           "ScoreBatchResponse": {
@@ -159,7 +195,7 @@ enum OpenAPIDocument {
           }
         }},
         "/v1/score": {"post": {
-          "summary": "Score a prompt, a prompt/response pair, or a batch of them.",
+          "summary": "Score a prompt, a prompt/response pair, a conversation, or a batch of them.",
           "operationId": "score",
           "security": [{}, {"bearer": []}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScoreRequest"}}}},
@@ -196,6 +232,11 @@ enum OpenAPIDocument {
             "401": {"$ref": "#/components/responses/Unauthorized"},
             "503": {"$ref": "#/components/responses/NotReady"}
           }
+        }},
+        "/": {"get": {
+          "summary": "The playground: a page to score a prompt and response or a conversation and see the windows as a heat map.",
+          "operationId": "playground",
+          "responses": {"200": {"description": "A self-contained HTML page.", "content": {"text/html": {"schema": {"type": "string"}}}}}
         }},
         "/health": {"get": {
           "summary": "Liveness: the process serves HTTP.",

@@ -2,6 +2,8 @@ import HTTPServer
 
 /// The API's routes, the methods each accepts, and which need an API key.
 enum Route: String, Sendable, CaseIterable {
+    /// The playground page (`PlaygroundPage`).
+    case playground = "/"
     case health = "/health"
     case ready = "/ready"
     case metrics = "/metrics"
@@ -19,15 +21,16 @@ enum Route: String, Sendable, CaseIterable {
 
     var methods: [HTTPMethod] {
         switch self {
-        case .health, .ready, .metrics, .openAPI, .models: return [.get, .head]
+        case .playground, .health, .ready, .metrics, .openAPI, .models: return [.get, .head]
         case .score, .moderations, .generate: return [.post]
         }
     }
 
-    /// Probes, metrics and the API description stay open so that orchestrators and scrapers need no key.
+    /// Probes, metrics, the API description and the playground page stay open so that orchestrators and scrapers
+    /// need no key (the page asks for one and sends it with its `/v1/score` calls).
     var requiresAuthentication: Bool {
         switch self {
-        case .health, .ready, .metrics, .openAPI: return false
+        case .playground, .health, .ready, .metrics, .openAPI: return false
         case .models, .score, .moderations, .generate: return true
         }
     }

@@ -5,6 +5,8 @@ struct ScoreRequest: Decodable, Sendable {
     struct Item: Decodable, Sendable {
         var prompt: String?
         var response: String?
+        /// A conversation instead of prompt/response (see `Conversation`).
+        var messages: [ChatMessage]?
     }
 
     var prompt: String?
@@ -13,6 +15,10 @@ struct ScoreRequest: Decodable, Sendable {
     var threshold: Double?
     /// Adds the adversarial-contrastive-decoding evidence (`acd` per result); needs `--causal-model`.
     var acd: Bool?
+    /// A conversation (OpenAI chat messages) instead of prompt/response: its last turn is judged in context.
+    var messages: [ChatMessage]?
+    /// Adds `explanation` per result: every window's score and the characters it read.
+    var explain: Bool?
 
     /// The inputs to score, and whether the caller used the batch form.
     func scoreInputs() throws(APIError) -> (inputs: [ScoreInput], isBatch: Bool) {
@@ -32,7 +38,8 @@ struct ScoreRequest: Decodable, Sendable {
             return (result, true)
         }
         guard let prompt else {
-            throw .unprocessable("\"prompt\" is required (or \"inputs\" for a batch)", code: "missing_field")
+            throw .unprocessable("\"prompt\" is required (or \"messages\", or \"inputs\" for a batch)",
+                                 code: "missing_field")
         }
         return ([ScoreInput(prompt: prompt, response: response)], false)
     }
@@ -56,9 +63,12 @@ struct ScoreResultBody: Encodable, Sendable {
     var categoryScores: [String: Double]?
     /// Present only when the request asked for `"acd": true`.
     var acd: ACDScoreBody?
+    /// Present only when the request asked for `"explain": true`.
+    var explanation: ExplanationBody?
 
     enum CodingKeys: String, CodingKey {
         case score, flagged, threshold, truncated, tokens, windows, labels, degraded, model, components, categories, acd
+        case explanation
         case categoryScores = "category_scores"
     }
 

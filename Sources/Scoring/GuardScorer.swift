@@ -83,8 +83,9 @@ public final class GuardScorer: Sendable {
     /// Scores `inputs` asynchronously; `completion` runs exactly once, on a worker or timer thread.
     /// - Parameters:
     ///   - threshold: overrides the default flag threshold for this request.
+    ///   - explain: also report every window's score and the characters it covered (`ScoreResult.windowScores`).
     ///   - isCancelled: polled before the request's windows are computed; true drops them (client gone).
-    public func score(_ inputs: [ScoreInput], threshold: Double? = nil,
+    public func score(_ inputs: [ScoreInput], threshold: Double? = nil, explain: Bool = false,
                       isCancelled: @escaping @Sendable () -> Bool = { false },
                       completion: @escaping @Sendable (Result<[ScoreResult], ScoringError>) -> Void) {
         guard !inputs.isEmpty else {
@@ -102,8 +103,8 @@ public final class GuardScorer: Sendable {
         }
         let deadline = ContinuousClock.now + configuration.requestTimeout
         tokenizeQueue.async { [self] in
-            let job = makeJob(inputs, threshold: threshold, deadline: deadline, isCancelled: isCancelled,
-                              completion: completion)
+            let job = makeJob(inputs, threshold: threshold, explain: explain, deadline: deadline,
+                              isCancelled: isCancelled, completion: completion)
             do throws(ScoringError) {
                 try queue.enqueue(job)
             } catch {
@@ -121,9 +122,10 @@ public final class GuardScorer: Sendable {
     }
 
     /// Blocking convenience for the CLI and warm-up. Never call it on the worker thread.
-    public func scoreAndWait(_ inputs: [ScoreInput], threshold: Double? = nil) throws(ScoringError) -> [ScoreResult] {
+    public func scoreAndWait(_ inputs: [ScoreInput], threshold: Double? = nil,
+                             explain: Bool = false) throws(ScoringError) -> [ScoreResult] {
         let box = ResultBox()
-        score(inputs, threshold: threshold) { result in box.set(result) }
+        score(inputs, threshold: threshold, explain: explain) { result in box.set(result) }
         return try box.wait().get()
     }
 
@@ -138,24 +140,57 @@ public final class GuardScorer: Sendable {
         worker.waitUntilFinished()
     }
 
-    private func makeJob(_ inputs: [ScoreInput], threshold: Double?, deadline: ContinuousClock.Instant,
+    private func makeJob(_ inputs: [ScoreInput], threshold: Double?, explain: Bool, deadline: ContinuousClock.Instant,
                          isCancelled: @escaping @Sendable () -> Bool,
                          completion: @escaping @Sendable (Result<[ScoreResult], ScoringError>) -> Void) -> ScoringJob {
         var encodings: [Encoding] = []
         var spans: [ScoringJob.InputSpan] = []
         for input in inputs {
-            let prompt = tokenizer.tokenize(input.prompt)
-            let response = input.response.map { tokenizer.tokenize($0) }
-            let plan = planner.plan(prompt: prompt, response: response)
+            let prompt = tokens(of: input.prompt, withOffsets: explain)
+            let response = input.response.map { tokens(of: $0, withOffsets: explain) }
+            let context = input.context.map { tokens(of: $0, withOffsets: explain) }
+            let plan = planner.plan(prompt: prompt.ids, response: response?.ids, context: context?.ids ?? [])
             let start = encodings.count
             for segment in plan.segments {
                 encodings.append(tokenizer.postProcess(Array(segment.first), pair: segment.second.map { Array($0) }))
             }
-            spans.append(.init(windows: start ..< encodings.count, isPair: input.response != nil, isTruncated: plan.isTruncated,
-                               tokens: plan.tokenCount))
+            var span = ScoringJob.InputSpan(windows: start ..< encodings.count, isPair: input.response != nil,
+                                            isTruncated: plan.isTruncated, tokens: plan.tokenCount)
+            if explain {
+                span.explanation = plan.segments.map {
+                    Self.explanation(of: $0, prompt: prompt, response: response, context: context)
+                }
+            }
+            spans.append(span)
         }
         return ScoringJob(encodings: encodings, spans: spans, threshold: threshold, deadline: deadline,
                           isCancelled: isCancelled, completion: completion)
+    }
+
+    private typealias Tokens = (ids: [Int32], offsets: [Range<Int>])
+
+    private func tokens(of text: String, withOffsets: Bool) -> Tokens {
+        withOffsets ? tokenizer.tokenizeWithOffsets(text) : (tokenizer.tokenize(text), [])
+    }
+
+    /// The characters a window covers. Its `first` slice indexes context + prompt (the planner's coordinates).
+    private static func explanation(of segment: WindowPlanner.Segment, prompt: Tokens, response: Tokens?,
+                                    context: Tokens?) -> WindowScore {
+        let contextCount = context?.ids.count ?? 0
+        let first = segment.first.indices
+        let contextTokens = first.clamped(to: 0 ..< contextCount)
+        let promptTokens = (max(first.lowerBound, contextCount) - contextCount)
+            ..< (max(first.upperBound, contextCount) - contextCount)
+        return WindowScore(score: .nan,
+                           prompt: characters(promptTokens, prompt.offsets),
+                           response: segment.second.flatMap { characters($0.indices, response?.offsets ?? []) },
+                           context: characters(contextTokens, context?.offsets ?? []))
+    }
+
+    /// The character span of tokens `range`: from the first token's start to the last one's end.
+    private static func characters(_ range: Range<Int>, _ offsets: [Range<Int>]) -> Range<Int>? {
+        guard !range.isEmpty, range.upperBound <= offsets.count else { return nil }
+        return offsets[range.lowerBound].lowerBound ..< offsets[range.upperBound - 1].upperBound
     }
 }
 

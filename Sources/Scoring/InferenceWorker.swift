@@ -107,7 +107,7 @@ final class InferenceWorker: @unchecked Sendable {
                 policy.verdict(windowProbabilities: Array(all[span.windows]), threshold: item.job.threshold,
                                isPair: span.isPair, isTruncated: span.isTruncated, tokens: span.tokens)
             }
-            item.job.finish(.success(results))
+            item.job.finish(.success(item.job.explain(results, windowProbabilities: all, policy: policy)))
         }
     }
 }

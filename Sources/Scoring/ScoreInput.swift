@@ -3,10 +3,14 @@ public struct ScoreInput: Sendable, Equatable {
     public var prompt: String
     /// nil scores the prompt alone; a string (even empty) scores the pair.
     public var response: String?
+    /// Earlier turns of a conversation, read in front of the prompt as far as the window leaves room (nearest turns
+    /// first); they are context for judging the prompt (or pair), never scored on their own. nil: none.
+    public var context: String?
 
-    public init(prompt: String, response: String? = nil) {
+    public init(prompt: String, response: String? = nil, context: String? = nil) {
         self.prompt = prompt
         self.response = response
+        self.context = context
     }
 }
 
@@ -47,4 +51,7 @@ public struct ScoreResult: Sendable, Equatable {
         self.labelScores = labelScores
         self.isDegraded = isDegraded
     }
+
+    /// Each scored window's P(unsafe) and where it lies in the input; only when the request asked to explain.
+    public var windowScores: [WindowScore]? = nil
 }

@@ -11,6 +11,8 @@ final class ScoringJob: Sendable {
         var isPair: Bool
         var isTruncated: Bool
         var tokens: Int
+        /// Per window, the text it covers (scores still NaN); only when the request asked to explain.
+        var explanation: [WindowScore]? = nil
     }
 
     let encodings: [Encoding]
@@ -50,6 +52,27 @@ final class ScoringJob: Sendable {
             state.probabilities[window] = probabilities
             state.remaining -= 1
             return state.remaining == 0 ? state.probabilities.map { $0 ?? [] } : nil
+        }
+    }
+
+    /// Adds each explained input's per-window scores (P(unsafe) by `policy`, and a multi-head model's components
+    /// and categories as the verdict reads them, from this window alone) to its verdict.
+    func explain(_ results: [ScoreResult], windowProbabilities all: [[Double]], policy: GuardPolicy) -> [ScoreResult] {
+        zip(results, spans).map { result, span in
+            guard let explanation = span.explanation else { return result }
+            var result = result
+            result.windowScores = zip(explanation, all[span.windows]).map { window, probabilities in
+                var window = window
+                window.score = policy.unsafeProbability(probabilities)
+                if let heads = policy.heads, probabilities.count == heads.outputCount {
+                    let read = heads.read(windowProbabilities: [probabilities], decidingWindow: 0)
+                    window.components = span.isPair ? read.components
+                        : read.components.filter { !GuardPolicy.pairOnlyComponents.contains($0.key) }
+                    window.categoryScores = read.categories
+                }
+                return window
+            }
+            return result
         }
     }
 

@@ -7,6 +7,10 @@
 ///   request at the end), up to half the budget when the response needs more, and the response is cut into
 ///   half-overlapping windows that each follow that prompt tail.
 /// - `.truncate` keeps one window instead: the head of a prompt, or HF-style `longest_first` truncation for a pair.
+/// - Conversation context (earlier turns) is read in front of the prompt only as far as the judged text leaves
+///   room in its one window, nearest turns first (`plan(prompt:response:context:)`); when the judged text needs
+///   the whole window or more, the context is left out and the rules above apply. Dropped context does not count
+///   as truncation: `isTruncated` speaks of the judged text only.
 /// The input's score is the maximum over its windows.
 struct WindowPlanner: Sendable {
     struct Plan: Sendable, Equatable {
@@ -35,6 +39,28 @@ struct WindowPlanner: Sendable {
             return planPair(prompt: prompt, response: response)
         }
         return planSingle(prompt)
+    }
+
+    /// Plans `context + prompt` (and the response): segments' `first` slices index `context + prompt`, so the
+    /// context's tokens are those below `context.count`. `tokenCount` includes the context.
+    func plan(prompt: [Int32], response: [Int32]?, context: [Int32]) -> Plan {
+        guard !context.isEmpty else { return plan(prompt: prompt, response: response) }
+        let combined = context + prompt
+        let budget = response == nil ? max(1, maxLength - specialTokensSingle) : max(2, maxLength - specialTokensPair)
+        let judged = prompt.count + (response?.count ?? 0)
+        guard judged > budget else {
+            // The judged text fits in one window: the context's tail fills the room in front of it.
+            let first = combined.suffix(budget - (response?.count ?? 0))
+            return Plan(segments: [Segment(first: first, second: response?[...])], isTruncated: false,
+                        tokenCount: context.count + judged)
+        }
+        var plan = plan(prompt: prompt, response: response)
+        let shift = context.count
+        plan.segments = plan.segments.map {
+            Segment(first: combined[($0.first.startIndex + shift) ..< ($0.first.endIndex + shift)], second: $0.second)
+        }
+        plan.tokenCount += shift
+        return plan
     }
 
     private func planSingle(_ tokens: [Int32]) -> Plan {

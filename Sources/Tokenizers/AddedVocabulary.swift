@@ -13,7 +13,9 @@ struct AddedVocabulary: Sendable {
 
     /// One stretch of input: either an added token's id or text still to tokenize.
     enum Segment {
-        case token(Int32)
+        /// An added token's id and the scalars it matched (lstrip/rstrip whitespace included), in the coordinates
+        /// of the text that was searched.
+        case token(Int32, Range<Int>)
         case text(TextPiece)
     }
 
@@ -56,22 +58,39 @@ struct AddedVocabulary: Sendable {
     /// Splits `text` around added tokens, normalizing the stretches between them.
     /// `tracksStart`: whether to work out if normalized text still starts at the input's start (Metaspace `first`).
     func segments(of text: String, normalizer: (any Normalizer)?, tracksStart: Bool) -> [Segment] {
+        alignedSegments(of: text, normalizer: normalizer, tracksStart: tracksStart, isAligned: false).map(\.segment)
+    }
+
+    /// `segments`, each with the alignment that maps its coordinates back to `text`'s scalars: nil for segments
+    /// found in the raw text (their coordinates are `text`'s), else the normalization of the stretch they came from.
+    /// With `isAligned: false` no alignment is computed and every `origins` is nil.
+    func alignedSegments(of text: String, normalizer: (any Normalizer)?, tracksStart: Bool,
+                         isAligned: Bool = true) -> [(segment: Segment, origins: AlignedScalars?)] {
         let raw = Array(text.unicodeScalars)
-        var segments: [Segment] = []
+        var segments: [(segment: Segment, origins: AlignedScalars?)] = []
         for rawSegment in split(raw, matcher: rawPatterns, isAtStart: true) {
             guard case let .text(piece) = rawSegment else {
-                segments.append(rawSegment)
+                segments.append((rawSegment, nil))
                 continue
             }
-            guard let normalizer else {
-                segments += split(Array(piece.scalars), matcher: normalizedPatterns, isAtStart: piece.isAtStart)
-                continue
-            }
+            let base = piece.scalars.startIndex
             let original = Array(piece.scalars)
-            let normalized = normalizer.normalize(original)
+            var aligned: AlignedScalars?
+            let normalized: [Unicode.Scalar]
+            if isAligned {
+                var alignment = normalizer?.normalizeAligned(original) ?? AlignedScalars(identity: original)
+                alignment.origins = alignment.origins.map { $0.lowerBound + base ..< $0.upperBound + base }
+                normalized = alignment.scalars
+                aligned = alignment
+            } else {
+                normalized = normalizer?.normalize(original) ?? original
+            }
             // Normalizers act locally, so a short prefix decides whether the first character survives.
-            let keepsStart = piece.isAtStart && (!tracksStart || normalizer.keepsStart(of: Array(original.prefix(32))))
-            segments += split(normalized, matcher: normalizedPatterns, isAtStart: keepsStart)
+            let keepsStart = piece.isAtStart
+                && (!tracksStart || (normalizer?.keepsStart(of: Array(original.prefix(32))) ?? true))
+            for segment in split(normalized, matcher: normalizedPatterns, isAtStart: keepsStart) {
+                segments.append((segment, aligned))
+            }
         }
         return segments
     }
@@ -111,7 +130,7 @@ struct AddedVocabulary: Sendable {
                 segments.append(.text(TextPiece(scalars: scalars[emitted..<start],
                                                 isAtStart: isAtStart && emitted == 0)))
             }
-            segments.append(.token(token.id))
+            segments.append(.token(token.id, start..<stop))
             emitted = stop
         }
         if emitted < scalars.count {

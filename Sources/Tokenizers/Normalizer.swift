@@ -9,6 +9,10 @@ protocol Normalizer: Sendable {
     /// which Metaspace `prepend_scheme: first` consults. Dropping the first character normally moves the start;
     /// see `PrecompiledNormalizer` for the exception.
     func keepsStart(of text: [Unicode.Scalar]) -> Bool
+
+    /// `normalize`, plus where each output scalar came from: the range of input scalars it replaces (offsets for
+    /// explanations; see `Normalizer+Alignment.swift`). The scalars are exactly `normalize(text)`.
+    func normalizeAligned(_ text: [Unicode.Scalar]) -> AlignedScalars
 }
 
 extension Normalizer {

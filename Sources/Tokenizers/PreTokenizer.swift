@@ -4,6 +4,10 @@ protocol PreTokenizer: Sendable {
 
     /// Whether splitting depends on `TextPiece.isAtStart` (working that out costs a second normalization).
     var tracksStart: Bool { get }
+
+    /// `split`, plus for every scalar of every word the index (in `piece.scalars`' coordinates) of the input scalar
+    /// it came from. The words are exactly `split(piece)`'s. See `PreTokenizer+Alignment.swift`.
+    func splitAligned(_ piece: TextPiece) -> [AlignedWord]
 }
 
 extension PreTokenizer {

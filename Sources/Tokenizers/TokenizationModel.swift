@@ -4,6 +4,17 @@ protocol TokenizationModel: Sendable {
     func tokenize(_ word: [UInt8], into ids: inout [Int32])
     func id(forToken token: String) -> Int32?
     func token(forID id: Int32) -> String?
+    /// `tokenize`, plus each new token's byte range in `word` (for offsets). Models that do not track pieces give
+    /// every token the whole word.
+    func tokenize(_ word: [UInt8], into ids: inout [Int32], byteRanges: inout [Range<Int>])
+}
+
+extension TokenizationModel {
+    func tokenize(_ word: [UInt8], into ids: inout [Int32], byteRanges: inout [Range<Int>]) {
+        let before = ids.count
+        tokenize(word, into: &ids)
+        byteRanges += repeatElement(0 ..< word.count, count: ids.count - before)
+    }
 }
 
 /// Builds the model a tokenizer.json `model` object describes.

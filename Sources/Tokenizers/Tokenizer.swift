@@ -106,7 +106,7 @@ public final class Tokenizer: Sendable {
         let tracksStart = preTokenizer?.tracksStart ?? false
         for segment in addedVocabulary.segments(of: text, normalizer: normalizer, tracksStart: tracksStart) {
             switch segment {
-            case let .token(id):
+            case let .token(id, _):
                 ids.append(id)
             case let .text(piece):
                 let words = preTokenizer?.split(piece) ?? (piece.scalars.isEmpty ? [] : [piece])
@@ -119,6 +119,48 @@ public final class Tokenizer: Sendable {
             }
         }
         return ids
+    }
+
+    /// `tokenize`, plus each token's span in `text`, in Unicode scalars (code points: Python string indices,
+    /// JavaScript `Array.from(text)` indices). The ids are exactly `tokenize(text)`'s.
+    ///
+    /// WordPiece tokens get the characters they matched (`##ing` its last three); Unigram and BPE tokens the whole
+    /// pre-tokenized word they belong to; an added token its match. Normalization is tracked through every
+    /// normalizer; where a normalizer's output cannot be attributed to its input piece by piece (a multi-character
+    /// `Replace` pattern, say), spans inside that stretch are spread evenly over it and so are approximate.
+    public func tokenizeWithOffsets(_ text: String) -> (ids: [Int32], offsets: [Range<Int>]) {
+        var ids: [Int32] = []
+        var offsets: [Range<Int>] = []
+        let tracksStart = preTokenizer?.tracksStart ?? false
+        for (segment, origins) in addedVocabulary.alignedSegments(of: text, normalizer: normalizer,
+                                                                   tracksStart: tracksStart) {
+            switch segment {
+            case let .token(id, range):
+                ids.append(id)
+                offsets.append(origins?.origin(of: range) ?? range)
+            case let .text(piece):
+                let words = preTokenizer?.splitAligned(piece)
+                    ?? (piece.scalars.isEmpty ? [] : [AlignedWord(word: piece, origins: Array(piece.scalars.indices))])
+                for word in words {
+                    var bytes: [UInt8] = []
+                    var scalarOfByte: [Int] = []  // index in the word of the scalar each byte encodes
+                    bytes.reserveCapacity(word.word.scalars.count)
+                    for (index, scalar) in word.word.scalars.enumerated() {
+                        ScalarText.utf8(scalar, into: &bytes)
+                        scalarOfByte += repeatElement(index, count: bytes.count - scalarOfByte.count)
+                    }
+                    var byteRanges: [Range<Int>] = []
+                    model.tokenize(bytes, into: &ids, byteRanges: &byteRanges)
+                    for range in byteRanges {
+                        let scalars = range.isEmpty ? word.origins[...] : word.origins[
+                            scalarOfByte[range.lowerBound] ... scalarOfByte[range.upperBound - 1]]
+                        let span = (scalars.min() ?? 0) ..< (scalars.max() ?? -1) + 1
+                        offsets.append(origins?.origin(of: span) ?? span)
+                    }
+                }
+            }
+        }
+        return (ids, offsets)
     }
 
     /// Adds special tokens and type ids to already-tokenized sequences (the post-processor template).

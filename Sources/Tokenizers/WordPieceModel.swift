@@ -35,14 +35,28 @@ struct WordPieceModel: TokenizationModel {
     }
 
     func tokenize(_ word: [UInt8], into ids: inout [Int32]) {
+        var unused: [Range<Int>] = []
+        tokenize(word, into: &ids, byteRanges: &unused, recordsRanges: false)
+    }
+
+    /// Each piece's bytes: a subword covers what it matched (without the "##" it is stored with); the unk token
+    /// the whole word.
+    func tokenize(_ word: [UInt8], into ids: inout [Int32], byteRanges: inout [Range<Int>]) {
+        tokenize(word, into: &ids, byteRanges: &byteRanges, recordsRanges: true)
+    }
+
+    private func tokenize(_ word: [UInt8], into ids: inout [Int32], byteRanges: inout [Range<Int>],
+                          recordsRanges: Bool) {
         guard !word.isEmpty else { return }
         // Characters are counted as UTF-8 lead bytes.
         let characterCount = word.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
         if characterCount > maxInputCharactersPerWord {
             ids.append(unknownID)
+            if recordsRanges { byteRanges.append(0 ..< word.count) }
             return
         }
         let firstNew = ids.count
+        let firstNewRange = byteRanges.count
         var start = 0
         while start < word.count {
             // The longest vocabulary entry starting at `start` (with "##" after the first piece). Every stored
@@ -58,9 +72,14 @@ struct WordPieceModel: TokenizationModel {
             guard let match = best else {
                 ids.removeSubrange(firstNew...)
                 ids.append(unknownID)
+                if recordsRanges {
+                    byteRanges.removeSubrange(firstNewRange...)
+                    byteRanges.append(0 ..< word.count)
+                }
                 return
             }
             ids.append(match.id)
+            if recordsRanges { byteRanges.append(start ..< match.end) }
             start = match.end
         }
     }
