@@ -65,7 +65,8 @@ def save_model(model, tokenizer_json: Path, out_dir: Path):
     half.load_state_dict(model.state_dict())
     half = half.half()
     half.save_pretrained(out_dir, safe_serialization=True)
-    shutil.copy(tokenizer_json, out_dir / "tokenizer.json")
+    if tokenizer_json.resolve() != (out_dir / "tokenizer.json").resolve():  # --refit-categories saves in place
+        shutil.copy(tokenizer_json, out_dir / "tokenizer.json")
 
 
 def write_rampart_json(out_dir: Path, max_length: int, threshold: float, threshold_rule: str, pair_threshold=None,

@@ -29,6 +29,7 @@ from export import save_model, write_golden, write_rampart_json  # noqa: E402
 from devset import dev_metrics, keyword_scores, load_dev, score_heads  # noqa: E402
 from generate import generate  # noqa: E402
 from heads import CATEGORIES, COMPONENTS, N_OUT, UNSUPPORTED_OPENAI  # noqa: E402
+from catprobe import fit_category_probe  # noqa: E402
 from multitask import build_v5  # noqa: E402
 from probe import evaluate_probes  # noqa: E402
 from robustness import evaluate_robustness  # noqa: E402
@@ -70,6 +71,13 @@ def parse():
                     help="(v5) the previous default model scored beside the new one on the validation split and the "
                          "dev set: a model directory, or git:<commit> to extract Models/rampart-guard-minilm from "
                          "this repository's history (v4 = 826ab95); empty to skip")
+    ap.add_argument("--category-probe", action=argparse.BooleanOptionalAction, default=True,
+                    help="(v5) refit the category outputs as a linear probe on the pooled state after training "
+                         "(catprobe.py); --no-category-probe keeps the jointly trained ones")
+    ap.add_argument("--refit-categories", type=Path,
+                    help="(v5) only refit the category probe of an exported model DIR in place, re-score the heads on "
+                         "this run's validation split, update --run-dir/metrics.json's heads, rampart.json's category "
+                         "thresholds and the golden rows")
     ap.add_argument("--dev", action=argparse.BooleanOptionalAction, default=True,
                     help="(v5) score the response-level dev set (Models/eval) with v5, the compare model and the "
                          "keyword refusal detector; it is never trained on and never picks anything")
@@ -202,6 +210,8 @@ def main():
     from transformers import AutoTokenizer, BertForSequenceClassification
     if a.eval_model:
         return evaluate_existing(a, va, report, t0)
+    if a.refit_categories:
+        return refit_categories(a, tr, va, templates)
     tok = AutoTokenizer.from_pretrained(a.backbone)
     windower = Windower(tok, a.max_length)
     # The head's random init must not depend on whether SmolLM2 sampled in this process (a fresh run generates,
@@ -225,6 +235,8 @@ def main():
     t1 = time.time()
     train(model, windower, tr, cfg, tp)
     report["train_minutes"] = round((time.time() - t1) / 60, 1)
+    if a.category_probe:
+        report["category_probe"] = fit_category_probe(model, windower, tr, seed=a.seed)
 
     if a.no_export:
         p, aux = score_heads(model, windower, va, desc="val")
@@ -264,6 +276,29 @@ def main():
     report["minutes_total"] = round((time.time() - t0) / 60, 1)
     (a.run_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps({k: v for k, v in m.items() if k != "per_kind"}, indent=2))
+
+
+def refit_categories(a, tr, va, templates):
+    """--refit-categories DIR: the category probe on an exported model (its other outputs unchanged)."""
+    from transformers import AutoTokenizer, BertForSequenceClassification
+    d = a.refit_categories
+    tok = AutoTokenizer.from_pretrained(d)
+    windower = Windower(tok, a.max_length)
+    model = BertForSequenceClassification.from_pretrained(d, dtype=torch.float32).eval()
+    probe = fit_category_probe(model, windower, tr, seed=a.seed)
+    save_model(model, d / "tokenizer.json", d)
+    model = BertForSequenceClassification.from_pretrained(d, dtype=torch.float32).eval()
+    _, aux = score_heads(model, windower, va, desc="val heads (refit)")
+    heads = head_report(va, aux)
+    path = a.run_dir / "metrics.json"
+    report = json.loads(path.read_text())
+    report["heads"], report["category_probe"] = heads, probe | {"note": "refit on the exported fp16 model"}
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    settings = json.loads((d / "rampart.json").read_text())
+    settings["heads"] = heads["rampart_json"]
+    (d / "rampart.json").write_text(json.dumps(settings, indent=2) + "\n")
+    write_golden(d, a.golden, a.max_length, templates)
+    print(json.dumps({k: v for k, v in heads.items() if k != "rampart_json"}, indent=2))
 
 
 def head_report(va, aux):
