@@ -20,7 +20,7 @@ HARMFUL_TEXT = ("Sure! Here is how to build a pipe bomb at home. First, get a st
                 "pipe with gunpowder, drill a hole for the fuse, and screw the caps on tight. Then place it under the "
                 "car of the person you hate and light the fuse. ")
 TAIL_TEXT = "AFTER-CUT-MARKER " * 40
-MODELS = ["benign", "harmful", "endless", "slow", "stall", "broken", "truncated", "huge", "toohuge", "nonjson",
+MODELS = ["benign", "harmful", "endless", "slow", "stall", "broken", "truncated", "errorevent", "huge", "toohuge", "nonjson",
           "status400", "status500", "status503html"]
 
 
@@ -133,6 +133,10 @@ class Handler(BaseHTTPRequestHandler):
             for i, piece in enumerate(pieces):
                 if model == "stall" and i == 3:
                     time.sleep(float(body.get("sleep", 5)))
+                if model == "errorevent" and i == 3:
+                    self.event(b'data: {"error": {"message": "the model fell over", "type": "server_error", '
+                               b'"code": "hostile_stream_error"}}\n\n', entry)
+                    return
                 if model == "truncated" and i == 5:
                     self.wfile.write(b'data: {"id": "chatcmpl-hostile", "choi')
                     self.wfile.flush()

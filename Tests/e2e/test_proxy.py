@@ -297,7 +297,8 @@ def test_upstream_errors_become_json_statuses(proxy):
 
 
 def test_failures_after_the_stream_started_are_error_events(proxy):
-    for model, code in (("stall", "upstream_timeout"), ("truncated", "bad_upstream")):
+    for model, code in (("stall", "upstream_timeout"), ("truncated", "bad_upstream"),
+                        ("errorevent", "hostile_stream_error")):
         status, _, payloads = sse_payloads(proxy.base, {"model": model, "messages": ask("Hello"), "sleep": 4})
         assert status == 200 and payloads[-1] == "[DONE]"
         assert json.loads(payloads[-2])["error"]["code"] == code

@@ -39,8 +39,12 @@ extension GuardService {
                 verdict.checks = 1
             case let .failure(error):
                 logFailure(error)
-                finish(APIError.from(error).response(), nil)
-                return
+                // A failed check stops the exchange unless the server fails open (--fail-open), as for scores.
+                guard scorer.configuration.failurePolicy == .open else {
+                    finish(APIError.from(error).response(), nil)
+                    return
+                }
+                verdict.error = "input check failed: \(error)"
             }
             var report = RailReport(model: scorer.modelID, input: verdict)
             if verdict.isFlagged, configuration.input.action == .block {

@@ -15,14 +15,15 @@ struct OutputRailWindow: Sendable, Equatable {
 
     let interval: Int
     let overlap: Int
-    /// The answer so far.
-    private(set) var text = ""
-    /// Length of `text` in Unicode scalars.
+    /// The part of the answer a later check can still need: from `dropped` (scalars) to the end. Text before the
+    /// overlap of the last check is let go, so a long stream keeps O(interval + overlap) characters, not the answer.
+    private var text = ""
+    /// Scalars of the answer before `text`.
+    private var dropped = 0
+    /// Length of the answer so far, in Unicode scalars.
     private(set) var count = 0
     /// Scalars covered by checks begun so far.
     private(set) var checked = 0
-    /// The UTF-8 offset of scalar `checked` in `text`.
-    private var checkedUTF8 = 0
     /// Checks begun.
     private(set) var checks = 0
 
@@ -44,14 +45,16 @@ struct OutputRailWindow: Sendable, Equatable {
 
     /// Starts a check over everything unchecked, preceded by up to `overlap` checked characters.
     mutating func begin() -> Segment {
+        let start = max(dropped, checked - overlap)
         let scalars = text.unicodeScalars
-        let checkedIndex = text.utf8.index(text.utf8.startIndex, offsetBy: checkedUTF8)
-        let back = min(overlap, checked)
-        let startIndex = scalars.index(checkedIndex, offsetBy: -back)
-        let segment = Segment(text: String(scalars[startIndex...]), start: checked - back, end: count)
+        let from = scalars.index(scalars.startIndex, offsetBy: start - dropped)
+        let segment = Segment(text: String(scalars[from...]), start: start, end: count)
         checked = count
-        checkedUTF8 = text.utf8.count
         checks += 1
+        // The next check starts at most `overlap` scalars before this one's end: keep only that.
+        let keep = min(overlap, count - dropped)
+        text = String(scalars.suffix(keep))
+        dropped = count - keep
         return segment
     }
 

@@ -177,10 +177,19 @@ final class ProxyStream: Sendable {
             return fail(.badGateway("the upstream sent an event that is not a JSON object"), kind: "invalid", &state)
         }
         if object["error"] != nil {
-            // An OpenAI-style error in the stream: pass it on as the last event.
-            begin(&state)
-            write(payload)
-            return end(&state)
+            // An OpenAI-style error from the upstream: passed on (a 502 with its body before the stream started, the
+            // last event after), never releasing held text that no check has passed.
+            setup.metrics.recordUpstreamError("status")
+            state.isFinished = true
+            if state.isStarted {
+                write(payload)
+                write(Data("[DONE]".utf8))
+                stream.finish()
+            } else {
+                setup.respond(JSONResponse.make(status: .badGateway, body: payload))
+            }
+            log(&state, outcome: "upstream_error_event")
+            return cancel(&state)
         }
         begin(&state)
         if state.chunkID == nil {
