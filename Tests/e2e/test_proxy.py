@@ -6,6 +6,7 @@ exact bytes on the wire matter."""
 import json
 import pathlib
 import re
+import socket
 import subprocess
 import tempfile
 import time
@@ -317,6 +318,38 @@ def test_unreachable_upstream_is_502():
         assert requests.get(server.base + "/health", timeout=5).status_code == 200
     finally:
         server.stop()
+
+
+def test_connect_timeout_is_504_but_a_slow_answer_on_a_connection_is_not(hostile):
+    # A listener whose accept queue is full: the kernel drops further SYNs, so connecting hangs.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        try:
+            filler.connect(listener.getsockname())
+        except BlockingIOError:
+            pass
+        fillers.append(filler)
+    hung = start("--upstream", f"http://127.0.0.1:{listener.getsockname()[1]}/v1", "--upstream-connect-timeout", "1")
+    # The connect timer stops once the request is on the wire: an answer slower than it still arrives.
+    slow_ok = start("--upstream", hostile.base, "--upstream-connect-timeout", "1", "--upstream-timeout", "10")
+    try:
+        started = time.monotonic()
+        response = post(hung, "benign", True)
+        expect_error(response, 504, "upstream_timeout")
+        assert "no connection" in response.json()["error"]["message"] and time.monotonic() - started < 5
+        answer = post(slow_ok, "slow", False, sleep=2.5)
+        assert answer.status_code == 200 and answer.json()["choices"][0]["message"]["content"] == BENIGN_TEXT
+    finally:
+        hung.stop()
+        slow_ok.stop()
+        for filler in fillers:
+            filler.close()
+        listener.close()
 
 
 def test_a_client_that_leaves_cancels_the_upstream(proxy, hostile):
