@@ -224,10 +224,9 @@ def test_concurrent_streams_each_get_their_own_answer(proxy):
         if model == "benign":
             assert text == BENIGN_TEXT and reasons == ["stop"]
         else:
-            # Cut, and nothing after the cut; under this load a check can take long enough for the tail to start
-            # arriving before it (forward mode's leak is whatever arrives while the flagging check runs).
-            assert reasons == ["content_filter"] and (HARMFUL_TEXT + TAIL_TEXT).startswith(text)
-            assert len(text) < len(HARMFUL_TEXT + TAIL_TEXT)
+            # However slow the checks get under this load, forwarding never runs more than two check intervals
+            # (2 x 60 characters) ahead of the checks: the first check flags, so at most 120 characters leak.
+            assert reasons == ["content_filter"] and HARMFUL_TEXT.startswith(text) and len(text) <= 120
 
 
 def test_huge_events_pass_whole(proxy):
@@ -256,7 +255,7 @@ def test_output_rail_cuts_a_harmful_stream_and_cancels_the_upstream(proxy, hosti
     # The stream ends with one content_filter chunk carrying the report; nothing from the upstream follows it.
     assert reasons == ["content_filter"] and chunks[-1]["choices"][0]["finish_reason"] == "content_filter"
     assert chunks[-1]["choices"][0]["delta"] == {} and chunks[-1]["rampart"]["output"]["blocked"] is True
-    assert "AFTER-CUT-MARKER" not in text and (HARMFUL_TEXT + "AFTER").startswith(text)
+    assert "AFTER-CUT-MARKER" not in text and HARMFUL_TEXT.startswith(text) and len(text) <= 120
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not hostile.recorder.last("harmful")["disconnected"]:
         time.sleep(0.05)

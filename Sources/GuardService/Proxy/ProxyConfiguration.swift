@@ -73,6 +73,11 @@ public struct ProxyConfiguration: Sendable {
         self.maxEventBytes = maxEventBytes
     }
 
+    /// How far (characters) a forwarded answer may run ahead of the text finished checks have passed: two intervals
+    /// when forwarding, so that a slow or overloaded scorer pauses the stream instead of letting unchecked text
+    /// through without bound; none with hold-back.
+    var forwardLead: Int { holdsBack ? 0 : 2 * checkInterval }
+
     /// `base` + `path`: `{upstream}/chat/completions`, `{upstream}/models`.
     func endpoint(_ path: String) -> URL {
         var base = upstream.absoluteString

@@ -11,10 +11,12 @@ import Synchronization
 /// bytes), so events leave in order and nothing follows a block. Scoring and cancelling the upstream run after
 /// the lock is released (`Effect`), because either may call back synchronously.
 ///
-/// Forwarding (default): a content event is written as soon as it arrives; checks run beside the stream. A flag
-/// stops the stream at the next event, so the client may have seen up to one check interval (plus the scoring
-/// time) of the flagged text. Hold-back: a content event is written only once a finished check has covered all
-/// of its text, so flagged text never reaches the client; it waits about one interval longer. Either way the
+/// Forwarding (default): a content event is written as soon as it arrives, while it is within two check intervals
+/// of the text finished checks have passed (`forwardLead`); checks run beside the stream. A flag stops the stream
+/// at once, so the client may have seen what arrived since the last passed check: one interval plus whatever came
+/// while the flagging check ran, never more than two intervals (past that, forwarding waits for the checks).
+/// Hold-back: a content event is written only once a finished check has covered all of its text, so flagged text
+/// never reaches the client; it waits about one interval longer. Either way the
 /// upstream's finishing events (`finish_reason`, usage, `[DONE]`) wait for the final check, so a flag at the
 /// very end still ends the stream with `content_filter`.
 final class ProxyStream: Sendable {
@@ -212,11 +214,9 @@ final class ProxyStream: Sendable {
         }
         if state.sawFinish || (choices.isEmpty && !state.windows.isEmpty) {
             state.trailing.append(payload)
-        } else if setup.configuration.holdsBack {
+        } else {
             state.held.append(HeldEvent(payload: payload, ends: ends))
             release(&state)
-        } else {
-            write(payload)
         }
         return nil
     }
@@ -254,10 +254,12 @@ final class ProxyStream: Sendable {
         return nextCheck(&state)
     }
 
-    /// Writes the held events whose text every finished check has covered, in order.
+    /// Writes, in order, the held events whose text lies within `forwardLead` characters of what finished checks
+    /// have passed (all of it, with hold-back).
     private func release(_ state: inout State) {
+        let lead = setup.configuration.forwardLead
         while let first = state.held.first,
-              first.ends.allSatisfy({ state.covered[$0.key] ?? 0 >= $0.value }) {
+              first.ends.allSatisfy({ (state.covered[$0.key] ?? 0) + lead >= $0.value }) {
             write(first.payload)
             state.held.removeFirst()
         }
