@@ -2,13 +2,14 @@
 the upstream directly, side by side in one run (alternating A/B per round).
 
 The upstream is Rampart's own chat completions on SmolLM2-135M-Instruct Q4_1 (`--causal-model`; fetch it with
-Models/fetch-smollm2.sh), greedy, so both paths generate the same tokens. Per request: time to the first content
+Models/fetch-smollm2.sh), or with `--upstream llamacpp` llama.cpp's OpenAI-compatible server on the same GGUF
+(`pip install "llama-cpp-python[server]==0.3.36"`); greedy, so both paths generate the same tokens. Per request: time to the first content
 token (TTFT) and total time; medians over the rounds and the proxy/direct ratios. Also: streamed tokens per second
 after the first token, and the proxy process's CPU per streamed token (input rail, output-rail checks, parsing and
 forwarding; from /proc/<pid>/stat).
 
 Needs: a release build (swift build -c release --product rampart) and httpx (Tests/e2e/requirements.txt).
-Run:   python3 Models/bench/proxy_bench.py [--rounds 7] [--max-tokens 128] [--hold-back]
+Run:   python3 Models/bench/proxy_bench.py [--rounds 7] [--max-tokens 128] [--hold-back] [--upstream llamacpp]
 Everything shares this machine's cores (generation, guard, client), so quote medians and ratios.
 """
 import argparse
@@ -18,6 +19,7 @@ import pathlib
 import socket
 import statistics
 import subprocess
+import sys
 import time
 
 import httpx
@@ -38,16 +40,28 @@ def serve(*args):
     port = free_port()
     process = subprocess.Popen([str(BINARY), "serve", "--port", str(port), *args],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return wait(process, f"http://127.0.0.1:{port}", "/ready")
+
+
+def serve_llamacpp(threads):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(GGUF), "--host", "127.0.0.1",
+                                "--port", str(port), "--n_ctx", "2048", "--n_threads", threads],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return wait(process, f"http://127.0.0.1:{port}", "/v1/models")
+
+
+def wait(process, base, probe):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
-                return process, f"http://127.0.0.1:{port}"
+            if httpx.get(base + probe, timeout=1).status_code == 200:
+                return process, base
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
     process.kill()
-    raise RuntimeError(f"rampart serve {' '.join(args)} was not ready")
+    raise RuntimeError(f"{base} was not ready")
 
 
 def cpu_seconds(pid):
@@ -57,7 +71,7 @@ def cpu_seconds(pid):
 
 def stream_once(client, base, max_tokens):
     body = {"model": "smollm2", "messages": [{"role": "user", "content": QUESTION}], "max_tokens": max_tokens,
-            "stream": True}
+            "stream": True, "temperature": 0, "seed": 1}
     started = time.perf_counter()
     first, tokens, text = None, 0, []
     with client.stream("POST", base + "/v1/chat/completions", json=body) as response:
@@ -81,8 +95,12 @@ def main():
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--hold-back", action="store_true")
     parser.add_argument("--threads", default="1")
+    parser.add_argument("--upstream", choices=["rampart", "llamacpp"], default="rampart")
     args = parser.parse_args()
-    upstream, upstream_base = serve("--causal-model", str(GGUF), "--threads", args.threads)
+    if args.upstream == "llamacpp":
+        upstream, upstream_base = serve_llamacpp(args.threads)
+    else:
+        upstream, upstream_base = serve("--causal-model", str(GGUF), "--threads", args.threads)
     proxy_args = ["--upstream", upstream_base + "/v1", "--threads", args.threads]
     if args.hold_back:
         proxy_args.append("--hold-back")
@@ -116,7 +134,7 @@ def main():
             ("total ms", median("direct", 1) * 1000, median("proxy", 1) * 1000),
             ("streamed tokens/s after the first", rate("direct"), rate("proxy"))]
     mode = "hold-back" if args.hold_back else "forward"
-    print(f"proxy benchmark ({mode}), {args.rounds} rounds, max_tokens {args.max_tokens}, "
+    print(f"proxy benchmark ({mode}, upstream {args.upstream}), {args.rounds} rounds, max_tokens {args.max_tokens}, "
           f"{statistics.median(r[2] for r in results['proxy'])} tokens per answer, same text: {same}")
     print("| measure | direct | through the proxy | proxy / direct |")
     print("|---|---:|---:|---:|")
