@@ -55,9 +55,9 @@ struct ChatCompletionRequest: Decodable, Sendable {
 
     var isStreaming: Bool { stream == true }
 
-    /// The text the input rail judges: the last user turn, with earlier user and assistant turns before it as
-    /// context (at most `contextCharacters` of their tail). The scorer keeps a prompt's tail when it must cut,
-    /// and the last turn is at the end. System messages are the application's, not the user's: left out.
+    /// The texts the input rail judges: the last user turn with earlier user and assistant turns before it as
+    /// context (at most `contextCharacters` of their tail, so that both usually share one guard window), and the
+    /// last user turn alone. System messages are the application's, not the user's: left out.
     func railPrompt(contextCharacters: Int) throws(APIError) -> (prompt: String, lastUserTurn: String) {
         guard let last = messages.lastIndex(where: { $0.role == "user" }) else {
             throw .unprocessable("\"messages\" has no user message", code: "missing_field")
