@@ -8,8 +8,8 @@
 #            swift-tools-version 6.2, so any 6.2+ toolchain works; 6.3 is the one the project is developed on.
 #   runtime  debian:bookworm-slim. The binary is linked with --static-swift-stdlib, so the Swift runtime,
 #            Foundation and Dispatch are inside it and the image needs no Swift toolchain or Swift runtime
-#            libraries: only glibc/libstdc++ (in the base image) and the three system libraries Rampart links
-#            (OpenBLAS, nghttp2, zlib). That keeps the image small and its CVE surface to Debian packages that
+#            libraries: only glibc/libstdc++ (in the base image) and the system libraries Rampart links
+#            (OpenBLAS, nghttp2, zlib, and libcurl under FoundationNetworking's URLSession, proxy mode's client). That keeps the image small and its CVE surface to Debian packages that
 #            the distribution patches. Same Debian release in both stages, so the shared libraries the binary
 #            was linked against are the ones it finds at run time.
 #
@@ -29,6 +29,7 @@ RUN export DEBIAN_FRONTEND=noninteractive \
         libopenblas-dev \
         libnghttp2-dev \
         zlib1g-dev \
+        libcurl4-openssl-dev \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /build
@@ -44,9 +45,10 @@ RUN if [ -f Package.resolved ]; then swift package resolve --force-resolved-vers
 COPY Sources ./Sources
 COPY Tests ./Tests
 
-# --static-swift-stdlib: see the header. The backtracer is copied too so that a crash prints a symbolicated
-# backtrace to the log (a safety sidecar that crashes fails open; the log is how you find out why).
-RUN swift build -c release --product rampart --static-swift-stdlib \
+# --static-swift-stdlib: see the header. The static FoundationNetworking does not bring its libcurl along, hence
+# -lcurl (the shared libcurl4, installed in the runtime stage). The backtracer is copied too so that a crash prints a
+# symbolicated backtrace to the log (a safety sidecar that crashes fails open; the log is how you find out why).
+RUN swift build -c release --product rampart --static-swift-stdlib -Xlinker -lcurl \
     && mkdir -p /staging/bin \
     && cp "$(swift build -c release --show-bin-path)/rampart" /staging/bin/rampart \
     && cp /usr/libexec/swift/linux/swift-backtrace-static /staging/bin/swift-backtrace-static
@@ -58,6 +60,7 @@ FROM debian:bookworm-slim AS runtime
 #   libopenblas-dev -> libopenblas0-pthread (the pthread variant, the one libopenblas-dev selects by default)
 #   libnghttp2-dev  -> libnghttp2-14
 #   zlib1g-dev      -> zlib1g
+#   libcurl4-openssl-dev -> libcurl4 (URLSession's transport, proxy mode)
 # libstdc++6 is what the statically linked Swift runtime still needs dynamically (with glibc and libgcc_s); the base
 # image has it already, it is named so that the dependency is explicit. curl serves the HEALTHCHECK below.
 # Unpinned for the reason given in the build stage.
@@ -68,6 +71,7 @@ RUN export DEBIAN_FRONTEND=noninteractive \
         libopenblas0-pthread \
         libnghttp2-14 \
         zlib1g \
+        libcurl4 \
         libstdc++6 \
         curl \
     && rm -rf /var/lib/apt/lists/*

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-APT_PACKAGES=(pkg-config libopenblas-dev libnghttp2-dev zlib1g-dev nghttp2-client curl)
+APT_PACKAGES=(pkg-config libopenblas-dev libnghttp2-dev zlib1g-dev libcurl4-openssl-dev nghttp2-client curl)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

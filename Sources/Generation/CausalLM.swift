@@ -56,9 +56,20 @@ public struct CausalLM: @unchecked Sendable {
 
     /// ChatML token ids for one user turn, with `system` as the system message (nil: the template's default).
     public func chatTokens(user: String, system: String?) -> [Int32] {
-        var messages: [ChatTemplate.Message] = []
-        if let system { messages.append(.init(role: "system", content: system)) }
-        messages.append(.init(role: "user", content: user))
+        chatTokens(conversation: [.init(role: "user", content: user)], system: system)
+    }
+
+    /// ChatML token ids for a conversation. `system` replaces the conversation's leading system message, if any;
+    /// nil keeps it (or the template's default when there is none).
+    public func chatTokens(conversation: [ChatTemplate.Message], system: String?) -> [Int32] {
+        var messages = conversation
+        if let system {
+            if messages.first?.role == "system" { messages.removeFirst() }
+            messages.insert(.init(role: "system", content: system), at: 0)
+        }
         return tokenizer.tokenize(template.render(messages))
     }
 }
+
+/// One chat turn (role and text), as the chat template renders it.
+public typealias ChatMessage = ChatTemplate.Message

@@ -52,9 +52,19 @@ public struct ContrastiveDecoder: @unchecked Sendable {
     public func generate(prompt: String, mode: Mode, parameters: SamplingParameters,
                          check: () -> GenerationError? = { nil },
                          onPiece: (Piece) -> Void = { _ in }) throws(GenerationError) -> Output {
+        try generate(conversation: [.init(role: "user", content: prompt)], mode: mode, parameters: parameters,
+                     check: check, onPiece: onPiece)
+    }
+
+    /// Generates the next assistant turn of `conversation` (chat completions). Plain mode keeps the conversation's
+    /// own system message (or the template's default); ACD puts the safeguarding / adversarial prompt first in
+    /// each branch, followed by the conversation's system message when it has one.
+    public func generate(conversation: [ChatTemplate.Message], mode: Mode, parameters: SamplingParameters,
+                         check: () -> GenerationError? = { nil },
+                         onPiece: (Piece) -> Void = { _ in }) throws(GenerationError) -> Output {
         try parameters.validate()
         let alpha = try Self.alpha(of: mode)
-        let branches = Branches(decoder: self, user: prompt, mode: mode)
+        let branches = Branches(decoder: self, conversation: conversation, mode: mode)
         let cache = try branches.makeCache(extra: parameters.maxTokens)
         var sampler = Sampler(parameters: parameters)
         var text = ByteLevelDecoder(tokenizer: lm.tokenizer, skipping: lm.stopIDs)
@@ -124,16 +134,24 @@ struct Branches {
     let soft: [[Float]]?
 
     init(decoder: ContrastiveDecoder, user: String, mode: ContrastiveDecoder.Mode, forceBoth: Bool = false) {
+        self.init(decoder: decoder, conversation: [.init(role: "user", content: user)], mode: mode, forceBoth: forceBoth)
+    }
+
+    init(decoder: ContrastiveDecoder, conversation: [ChatTemplate.Message], mode: ContrastiveDecoder.Mode,
+         forceBoth: Bool = false) {
         lm = decoder.lm
         let prompts = decoder.prompts
         switch mode {
         case .plain:
-            tokens = [lm.chatTokens(user: user, system: nil)]
+            tokens = [lm.chatTokens(conversation: conversation, system: nil)]
             soft = nil
         case let .contrastive(alpha):
             let both = forceBoth || alpha != 0
-            tokens = [lm.chatTokens(user: user, system: prompts.safe)]
-            if both { tokens.append(lm.chatTokens(user: user, system: prompts.adversarial)) }
+            // The caller's own system message, if any, follows the branch's persona prompt.
+            let own = conversation.first?.role == "system" ? conversation[0].content : nil
+            func system(_ persona: String) -> String { own.map { persona + "\n\n" + $0 } ?? persona }
+            tokens = [lm.chatTokens(conversation: conversation, system: system(prompts.safe))]
+            if both { tokens.append(lm.chatTokens(conversation: conversation, system: system(prompts.adversarial))) }
             if let safe = prompts.softSafe, let adversarial = prompts.softAdversarial {
                 soft = both ? [safe, adversarial] : [safe]
             } else {

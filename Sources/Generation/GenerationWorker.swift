@@ -1,3 +1,4 @@
+import Architectures
 import Dispatch
 import Foundation
 import Logging
@@ -16,7 +17,7 @@ public final class GenerationWorker: Sendable {
     }
 
     private enum Work: Sendable {
-        case generate(prompt: String, mode: ContrastiveDecoder.Mode, parameters: SamplingParameters,
+        case generate(conversation: [ChatTemplate.Message], mode: ContrastiveDecoder.Mode, parameters: SamplingParameters,
                       onPiece: @Sendable (ContrastiveDecoder.Piece) -> Void,
                       completion: @Sendable (Result<ContrastiveDecoder.Output, GenerationError>) -> Void)
         case evidence([EvidenceInput], completion: @Sendable (Result<[HarmEvidence?], GenerationError>) -> Void)
@@ -89,6 +90,16 @@ public final class GenerationWorker: Sendable {
                          isCancelled: @escaping @Sendable () -> Bool = { false },
                          onPiece: @escaping @Sendable (ContrastiveDecoder.Piece) -> Void = { _ in },
                          completion: @escaping @Sendable (Result<ContrastiveDecoder.Output, GenerationError>) -> Void) {
+        generate(conversation: [.init(role: "user", content: prompt)], mode: mode, parameters: parameters,
+                 isCancelled: isCancelled, onPiece: onPiece, completion: completion)
+    }
+
+    /// Queues the next assistant turn of a conversation (chat completions); otherwise as `generate(prompt:...)`.
+    public func generate(conversation: [ChatTemplate.Message], mode: ContrastiveDecoder.Mode,
+                         parameters: SamplingParameters,
+                         isCancelled: @escaping @Sendable () -> Bool = { false },
+                         onPiece: @escaping @Sendable (ContrastiveDecoder.Piece) -> Void = { _ in },
+                         completion: @escaping @Sendable (Result<ContrastiveDecoder.Output, GenerationError>) -> Void) {
         do throws(GenerationError) {
             try parameters.validate()
             _ = try ContrastiveDecoder.alpha(of: mode)
@@ -96,7 +107,7 @@ public final class GenerationWorker: Sendable {
             completion(.failure(error))
             return
         }
-        submit(Job(work: .generate(prompt: prompt, mode: mode, parameters: parameters, onPiece: onPiece, completion: completion),
+        submit(Job(work: .generate(conversation: conversation, mode: mode, parameters: parameters, onPiece: onPiece, completion: completion),
                    deadline: .now + configuration.timeout, isCancelled: isCancelled))
     }
 
@@ -147,9 +158,9 @@ public final class GenerationWorker: Sendable {
     private func execute(_ job: Job) {
         let started = ContinuousClock.now
         switch job.work {
-        case let .generate(prompt, mode, parameters, onPiece, completion):
+        case let .generate(conversation, mode, parameters, onPiece, completion):
             do throws(GenerationError) {
-                let output = try decoder.generate(prompt: prompt, mode: mode, parameters: parameters,
+                let output = try decoder.generate(conversation: conversation, mode: mode, parameters: parameters,
                                                   check: { check(job) }, onPiece: onPiece)
                 metrics.generation.recordNanoseconds(Self.nanoseconds(ContinuousClock.now - started))
                 (mode == .plain ? metrics.plainTokens : metrics.contrastiveTokens).increment(by: output.tokens.count)

@@ -121,6 +121,29 @@ public struct APIError: Error, Sendable, Equatable {
         }
     }
 
+    /// `/v1/chat/completions` on a server with neither `--upstream` nor `--causal-model`.
+    static let chatNotConfigured = APIError(
+        status: .badRequest, type: "invalid_request_error", code: "chat_not_configured",
+        message: "this server has no chat model; start it with --upstream URL (proxy) or --causal-model")
+
+    /// The upstream could not be reached, or answered with something that is not a valid OpenAI response (502).
+    static func badGateway(_ message: String, code: String = "bad_upstream") -> APIError {
+        APIError(status: .badGateway, type: "server_error", code: code, message: message)
+    }
+
+    /// The upstream did not connect or went silent for too long (504).
+    static func gatewayTimeout(_ message: String) -> APIError {
+        APIError(status: .gatewayTimeout, type: "server_error", code: "upstream_timeout", message: message)
+    }
+
+    static func from(_ failure: UpstreamFailure) -> APIError {
+        switch failure {
+        case let .unreachable(reason): return badGateway("the upstream is unreachable: \(reason)", code: "upstream_unreachable")
+        case let .timedOut(reason): return gatewayTimeout(reason)
+        case .cancelled: return badGateway("the upstream request was cancelled", code: "upstream_cancelled")
+        }
+    }
+
     /// The JSON body and headers of this error as an HTTP response.
     func response() -> HTTPResponse {
         var response: HTTPResponse

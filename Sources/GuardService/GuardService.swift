@@ -21,6 +21,8 @@ public final class GuardService: HTTPHandler {
     private let scorerSlot = Mutex<GuardScorer?>(nil)
     /// The causal model for /v1/generate and ACD evidence; nil unless the server was started with one.
     let generatorSlot = Mutex<GeneratorAttachment?>(nil)
+    /// Proxy mode's upstream client and policy; nil unless configured.
+    let proxy: ProxyAttachment?
 
     /// - Parameters:
     ///   - registry: the Prometheus registry that `/metrics` exposes.
@@ -33,6 +35,9 @@ public final class GuardService: HTTPHandler {
         self.logger = logger
         self.authenticator = APIKeyAuthenticator(keys: configuration.apiKeys)
         self.cors = CORSPolicy(allowedOrigins: configuration.corsAllowedOrigins)
+        self.proxy = configuration.proxy.map {
+            ProxyAttachment(configuration: $0, client: UpstreamClient(), metrics: ProxyMetrics(factory: metricsFactory))
+        }
     }
 
     /// Hands over a loaded, warmed-up scorer: the service is ready from now on.
@@ -106,13 +111,23 @@ public final class GuardService: HTTPHandler {
         case .openAPI:
             finish(JSONResponse.make(status: .ok, body: Data(OpenAPIDocument.json.utf8)), nil)
         case .models:
-            withScorer(finish) { scorer in finish(json(ModelList(scorer)), nil) }
+            if let proxy {
+                handleProxyModels(request, context: context, proxy: proxy, finish: finish)
+            } else {
+                withScorer(finish) { scorer in finish(json(ModelList(scorer)), nil) }
+            }
         case .score:
             withScorer(finish) { scorer in handleScore(request, context: context, scorer: scorer, finish: finish) }
         case .moderations:
             withScorer(finish) { scorer in handleModeration(request, context: context, scorer: scorer, finish: finish) }
         case .generate:
             handleGenerate(request, context: context, respond: respond, finish: finish)
+        case .chatCompletions:
+            if let proxy {
+                withScorer(finish) { scorer in handleProxyChat(request, context: context, proxy: proxy, scorer: scorer, finish: finish) }
+            } else {
+                handleLocalChat(request, context: context, finish: finish)
+            }
         }
     }
 

@@ -12,6 +12,7 @@ enum Route: String, Sendable, CaseIterable {
     case score = "/v1/score"
     case moderations = "/v1/moderations"
     case generate = "/v1/generate"
+    case chatCompletions = "/v1/chat/completions"
 
     static func match(_ path: String) -> Route? {
         // A trailing slash names the same resource.
@@ -22,7 +23,7 @@ enum Route: String, Sendable, CaseIterable {
     var methods: [HTTPMethod] {
         switch self {
         case .playground, .health, .ready, .metrics, .openAPI, .models: return [.get, .head]
-        case .score, .moderations, .generate: return [.post]
+        case .score, .moderations, .generate, .chatCompletions: return [.post]
         }
     }
 
@@ -31,7 +32,7 @@ enum Route: String, Sendable, CaseIterable {
     var requiresAuthentication: Bool {
         switch self {
         case .playground, .health, .ready, .metrics, .openAPI: return false
-        case .models, .score, .moderations, .generate: return true
+        case .models, .score, .moderations, .generate, .chatCompletions: return true
         }
     }
 }

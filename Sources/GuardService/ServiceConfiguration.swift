@@ -6,10 +6,14 @@ public struct ServiceConfiguration: Sendable {
     public var corsAllowedOrigins: [String]
     /// Log prompt and response text with each request. Off by default: guard inputs are often sensitive.
     public var logsRequestBodies: Bool
+    /// Proxy mode: chat completions go to this upstream through the input and output rails; nil (the default) is off.
+    public var proxy: ProxyConfiguration?
 
-    public init(apiKeys: [String] = [], corsAllowedOrigins: [String] = [], logsRequestBodies: Bool = false) {
+    public init(apiKeys: [String] = [], corsAllowedOrigins: [String] = [], logsRequestBodies: Bool = false,
+                proxy: ProxyConfiguration? = nil) {
         self.apiKeys = apiKeys
         self.corsAllowedOrigins = corsAllowedOrigins
         self.logsRequestBodies = logsRequestBodies
+        self.proxy = proxy
     }
 }

@@ -105,6 +105,45 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "How ACD enters /v1/score decisions: classifier (reported beside), max or mean. Env RAMPART_ACD_DECISION. Default: classifier.")
     var acdDecision: String?
 
+    @Option(help: "Proxy mode: the OpenAI-compatible upstream's API base (e.g. http://llm:8000/v1); /v1/chat/completions and /v1/models are forwarded through the guard rails. Env RAMPART_UPSTREAM. Default: none (proxy off).")
+    var upstream: String?
+
+    @Option(help: "File holding the API key sent upstream as Authorization: Bearer. Env RAMPART_UPSTREAM_API_KEY_FILE. Default: none (the client's Authorization header is forwarded when Rampart has no API keys of its own).")
+    var upstreamApiKeyFile: String?
+
+    @Option(help: "Seconds the upstream may stay silent, before its answer starts and between streamed chunks (504 after). Env RAMPART_UPSTREAM_TIMEOUT. Default: 60.")
+    var upstreamTimeout: Double?
+
+    @Option(help: "Seconds to connect to the upstream and send the request (504 after; a refused connection is 502 at once). Env RAMPART_UPSTREAM_CONNECT_TIMEOUT. Default: 5.")
+    var upstreamConnectTimeout: Double?
+
+    @Option(help: "What the input rail does with a flagged conversation: block (refusal, no upstream call) or annotate (forward, report in the rampart object). Env RAMPART_INPUT_RAIL. Default: block.")
+    var inputRail: RailAction?
+
+    @Option(help: "Input-rail threshold on P(unsafe). Env RAMPART_INPUT_RAIL_THRESHOLD. Default: the model's prompt threshold (or --threshold).")
+    var inputRailThreshold: Double?
+
+    @Option(help: "Characters of earlier user and assistant turns scored as context before the last user turn. Env RAMPART_INPUT_RAIL_CONTEXT. Default: 400.")
+    var inputRailContext: Int?
+
+    @Option(help: "What the output rail does with a flagged answer: block (stop with finish_reason content_filter) or annotate. Env RAMPART_OUTPUT_RAIL. Default: block.")
+    var outputRail: RailAction?
+
+    @Option(help: "Output-rail threshold on P(unsafe) of the (prompt, answer) pair. Env RAMPART_OUTPUT_RAIL_THRESHOLD. Default: the model's pair threshold (or --threshold).")
+    var outputRailThreshold: Double?
+
+    @Option(help: "New characters of a streamed answer that trigger an output-rail check. Env RAMPART_OUTPUT_RAIL_INTERVAL. Default: 128.")
+    var outputRailInterval: Int?
+
+    @Option(help: "Characters of already-checked answer repeated at the start of the next check. Env RAMPART_OUTPUT_RAIL_OVERLAP. Default: 64.")
+    var outputRailOverlap: Int?
+
+    @Flag(help: "Hold streamed chunks back until a check has covered them: no flagged text reaches the client, about one check interval more latency. Env RAMPART_HOLD_BACK. Default: off (forward at once, stop at the next check).")
+    var holdBack = false
+
+    @Option(help: "The assistant message sent in place of a blocked answer. Env RAMPART_REFUSAL_MESSAGE. Default: I can't help with that request.")
+    var refusalMessage: String?
+
     func run() throws {
         let settings: ServeSettings
         do {
@@ -212,3 +251,4 @@ extension Duration {
 }
 
 extension LongInputPolicy: ExpressibleByArgument {}
+extension RailAction: ExpressibleByArgument {}

@@ -69,7 +69,8 @@ struct ServeSettings {
             keys += try Self.readKeys(file)
         }
         service = ServiceConfiguration(apiKeys: keys, corsAllowedOrigins: env.list(command.corsOrigins, "RAMPART_CORS_ORIGINS"),
-                                       logsRequestBodies: try env.bool(command.logBodies, "RAMPART_LOG_BODIES"))
+                                       logsRequestBodies: try env.bool(command.logBodies, "RAMPART_LOG_BODIES"),
+                                       proxy: try ProxySettings.resolve(command, environment: env))
         shutdownGrace = try Self.duration(try env.double(command.shutdownGrace, "RAMPART_SHUTDOWN_GRACE") ?? 10, "shutdown grace")
         let level = env.string(command.logLevel, "RAMPART_LOG_LEVEL") ?? "info"
         guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {
@@ -99,9 +100,10 @@ struct ServeSettings {
             "log_bodies": "\(service.logsRequestBodies)",
             "causal_model": "\(causal?.model.path ?? "off")",
         ])
+        if let proxy = service.proxy { ProxySettings.log(proxy, to: logger) }
     }
 
-    private static func duration(_ seconds: Double, _ name: String) throws -> Duration {
+    static func duration(_ seconds: Double, _ name: String) throws -> Duration {
         guard seconds > 0, seconds.isFinite else { throw ConfigurationError("\(name) must be a positive number of seconds") }
         return .milliseconds(Int64(seconds * 1000))
     }

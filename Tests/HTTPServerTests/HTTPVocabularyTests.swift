@@ -98,3 +98,21 @@ import Testing
         #expect(size("10 x") == nil)
     }
 }
+
+@Suite struct HTTPRequestContextTests {
+    @Test func context_runsDisconnectHandlersOnce_andAtOnceWhenAlreadyGone() {
+        final class Count: @unchecked Sendable { var value = 0 }
+        let context = HTTPRequestContext(receivedAt: .now)
+        let count = Count()
+        context.onDisconnect { count.value += 1 }
+        context.onDisconnect { count.value += 10 }
+        #expect(count.value == 0)
+        context.markDisconnected()
+        #expect(count.value == 11)
+        context.markDisconnected()
+        #expect(count.value == 11)
+        context.onDisconnect { count.value += 100 }
+        #expect(count.value == 111)
+        #expect(!context.isClientConnected)
+    }
+}

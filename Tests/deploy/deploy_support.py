@@ -34,6 +34,7 @@ DEV_TO_RUNTIME: dict[str, frozenset[str]] = {
     "libopenblas-dev": frozenset({"libopenblas0-pthread", "libopenblas0"}),
     "libnghttp2-dev": frozenset({"libnghttp2-14"}),
     "zlib1g-dev": frozenset({"zlib1g"}),
+    "libcurl4-openssl-dev": frozenset({"libcurl4"}),
 }
 
 

@@ -3,7 +3,7 @@
 the runtime base image, the stage's own RUN lines are executed in it (read from the Dockerfile, not copied), COPY and
 ENV, USER and WORKDIR are applied, and the given binary is started there as the image would start it.
 
-    swift build -c release --product rampart --static-swift-stdlib
+    swift build -c release --product rampart --static-swift-stdlib -Xlinker -lcurl
     sudo python3 Tests/deploy/rootfs_smoke.py --binary .build/release/rampart [--base-cache /tmp/bookworm-minbase.tar]
 
 It checks that the binary's shared libraries resolve in the runtime image, that it runs as the image's non-root user,

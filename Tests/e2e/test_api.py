@@ -52,7 +52,7 @@ def test_probes_models_and_openapi(server):
     assert models["object"] == "list" and models["data"][0]["object"] == "model"
     document = requests.get(server.base + "/openapi.json").json()
     validate(document)
-    assert set(document["paths"]) == {"/", "/v1/score", "/v1/moderations", "/v1/generate", "/v1/models", "/health", "/ready", "/metrics", "/openapi.json"}
+    assert set(document["paths"]) == {"/", "/v1/score", "/v1/moderations", "/v1/generate", "/v1/chat/completions", "/v1/models", "/health", "/ready", "/metrics", "/openapi.json"}
 
 
 def test_metrics_count_requests_and_tokens(server):
