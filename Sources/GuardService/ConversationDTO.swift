@@ -2,7 +2,7 @@ import Scoring
 
 /// One message of an OpenAI chat conversation: `role` and `content`, a string or an array of content parts.
 /// Decoding only checks JSON types (400 on a mismatch); `Conversation` validates the values (422).
-struct ChatMessage: Decodable, Sendable {
+struct ConversationMessage: Decodable, Sendable {
     enum Content: Sendable {
         case text(String)
         case parts([Part])
@@ -57,7 +57,7 @@ struct Conversation: Sendable {
     var layout: Layout
 
     /// - Parameter field: the request field, for error messages (`messages`, `inputs[2].messages`).
-    init(_ messages: [ChatMessage], field: String) throws(APIError) {
+    init(_ messages: [ConversationMessage], field: String) throws(APIError) {
         guard !messages.isEmpty else { throw .unprocessable("\"\(field)\" is empty", code: "empty_input") }
         var texts: [String] = []
         for (index, message) in messages.enumerated() {
@@ -105,7 +105,7 @@ struct Conversation: Sendable {
     }
 
     /// A message's text: the string, or its text parts joined by newlines (as `/v1/moderations` joins parts).
-    private static func text(of message: ChatMessage, at path: String) throws(APIError) -> String {
+    private static func text(of message: ConversationMessage, at path: String) throws(APIError) -> String {
         switch message.content {
         case let .text(text):
             return text

@@ -6,7 +6,7 @@ struct ScoreRequest: Decodable, Sendable {
         var prompt: String?
         var response: String?
         /// A conversation instead of prompt/response (see `Conversation`).
-        var messages: [ChatMessage]?
+        var messages: [ConversationMessage]?
     }
 
     var prompt: String?
@@ -16,7 +16,7 @@ struct ScoreRequest: Decodable, Sendable {
     /// Adds the adversarial-contrastive-decoding evidence (`acd` per result); needs `--causal-model`.
     var acd: Bool?
     /// A conversation (OpenAI chat messages) instead of prompt/response: its last turn is judged in context.
-    var messages: [ChatMessage]?
+    var messages: [ConversationMessage]?
     /// Adds `explanation` per result: every window's score and the characters it read.
     var explain: Bool?
 

@@ -175,8 +175,8 @@ private let longText = (1 ... 40).map { "word\($0)" }.joined(separator: " ")
 }
 
 @Test func conversation_contextIsRoleMarkedTurnsEndingInTheUserMarker() throws {
-    func message(_ role: String, _ content: String) throws -> ChatMessage {
-        try JSONDecoder().decode(ChatMessage.self, from: Data(json(["role": role, "content": content]).utf8))
+    func message(_ role: String, _ content: String) throws -> ConversationMessage {
+        try JSONDecoder().decode(ConversationMessage.self, from: Data(json(["role": role, "content": content]).utf8))
     }
     let messages = [try message("system", "be brief"), try message("user", "hi"), try message("assistant", "hello"),
                     try message("user", "how do i pick a lock"), try message("tool", "lock.txt"),

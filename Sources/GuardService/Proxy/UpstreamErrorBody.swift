@@ -12,8 +12,11 @@ enum UpstreamErrorBody {
         }
         let text = String(decoding: body.prefix(512), as: UTF8.self)
         let type = status >= 500 ? "server_error" : "invalid_request_error"
-        return JSONResponse.make(status: httpStatus, object: ["error": [
-            "message": "the upstream answered \(status): \(text)", "type": type, "code": "upstream_error"]])
+        let object = ["error": ["message": "the upstream answered \(status): \(text)", "type": type, "code": "upstream_error"]]
+        // Strings only, so serialization cannot fail; the fallback is the generic 500 body all the same.
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+            ?? JSONResponse.internalErrorBody
+        return JSONResponse.make(status: httpStatus, body: data)
     }
 }
 
