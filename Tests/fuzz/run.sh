@@ -9,14 +9,15 @@
 #
 # Environment: FUZZ_SECONDS (per target), FUZZ_SANITIZE (default fuzzer,address; "fuzzer" builds faster),
 # FUZZ_BUILD=0 (skip the build), FUZZ_RUNS (stop after this many executions instead of / besides the time),
-# FUZZ_FLAGS (extra libFuzzer flags), FUZZ_ARTIFACTS (default .build-fuzz/crashes).
+# FUZZ_FLAGS (extra libFuzzer flags), FUZZ_SCRATCH (build directory, default .build-fuzz), FUZZ_ARTIFACTS (default
+# $FUZZ_SCRATCH/crashes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-20}
 SANITIZE=${FUZZ_SANITIZE:-fuzzer,address}
-SCRATCH=.build-fuzz
+SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 ARTIFACTS=${FUZZ_ARTIFACTS:-$SCRATCH/crashes}
 
 # corpus name → executable, and the longest input libFuzzer may generate for it.
