@@ -59,7 +59,7 @@ export RAMPART_FUZZ_SCRATCH=$ROOT/$SCRATCH/scratch
 mkdir -p "$RAMPART_FUZZ_SCRATCH"
 
 failed=()
-summary=$SCRATCH/summary.txt
+summary=${FUZZ_SUMMARY:-$SCRATCH/summary.txt}
 : > "$summary"
 for target in "${TARGETS[@]}"; do
     corpus=$SCRATCH/corpus/$target
