@@ -95,6 +95,7 @@ if Context.environment["RAMPART_FUZZ"] == "1" {
         ("FuzzWordPiece", ["Tokenizers"]),
         ("FuzzUnigram", ["Tokenizers"]),
         ("FuzzBPE", ["Tokenizers"]),
+        ("FuzzTokenizerJSON", ["Tokenizers"]),
         ("FuzzSafetensors", ["ModelIO"]),
         ("FuzzGGUF", ["ModelIO"]),
     ]

@@ -171,6 +171,36 @@ def tokenizer_seeds():
             write(target, f"case-{index}", case["text"])
 
 
+# --- tokenizer.json documents: the fixtures, vocabularies cut down so that a seed stays a few KB --------------------
+def tokenizer_json_seeds():
+    def trimmed(path, keep, drop_precompiled=False):
+        document = json.loads((ROOT / path).read_text())
+        model = document["model"]
+        specials = {token["content"] for token in document.get("added_tokens", [])}
+        if isinstance(model["vocab"], dict):
+            ordered = sorted(model["vocab"].items(), key=lambda item: item[1])
+            kept = [(token, index) for token, index in ordered if index < keep or token in specials]
+            model["vocab"] = dict(kept)
+        else:  # Unigram: [[piece, score], ...], ids by position
+            model["vocab"] = model["vocab"][:keep]
+        if "merges" in model:
+            vocab = model["vocab"]
+            model["merges"] = [m for m in model["merges"]
+                               if all(part in vocab for part in (m.split(" ") if isinstance(m, str) else m))][:64]
+        if drop_precompiled and document.get("normalizer", {}).get("type") == "Sequence":
+            document["normalizer"]["normalizers"] = [
+                n for n in document["normalizer"]["normalizers"] if n["type"] != "Precompiled"]
+        return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+    write("tokenizer-json", "wordpiece", trimmed("Models/fixtures/tokenizers/wordpiece.json", 120))
+    write("tokenizer-json", "wordpiece-nfkc", trimmed("Models/fixtures/tokenizers/wordpiece-nfkc.json", 120))
+    write("tokenizer-json", "wordpiece-whitespace", trimmed("Models/fixtures/tokenizers/wordpiece-whitespace.json", 80))
+    write("tokenizer-json", "unigram", trimmed("Models/fixtures/tokenizers/unigram.json", 120, drop_precompiled=True))
+    write("tokenizer-json", "unigram-bytefallback",
+          trimmed("Models/fixtures/tokenizers/unigram-bytefallback.json", 300, drop_precompiled=True))
+    write("tokenizer-json", "bpe", trimmed("Models/fixtures/llama/bpe.json", 400))
+
+
 # --- safetensors ----------------------------------------------------------------------------------------------------
 def safetensors_file(tensors, metadata=None):
     header, data = {}, b""
@@ -261,6 +291,7 @@ if __name__ == "__main__":
     gzip_seeds()
     json_seeds()
     tokenizer_seeds()
+    tokenizer_json_seeds()
     safetensors_seeds()
     gguf_seeds()
     for directory in sorted(CORPUS.iterdir()):

@@ -23,14 +23,14 @@ ARTIFACTS=${FUZZ_ARTIFACTS:-$SCRATCH/crashes}
 # corpus name → executable, and the longest input libFuzzer may generate for it.
 declare -A PRODUCT=(
     [http1]=FuzzHTTP1 [http2]=FuzzHTTP2 [gzip]=FuzzGzip [json]=FuzzJSONRequest
-    [wordpiece]=FuzzWordPiece [unigram]=FuzzUnigram [bpe]=FuzzBPE
+    [wordpiece]=FuzzWordPiece [unigram]=FuzzUnigram [bpe]=FuzzBPE [tokenizer-json]=FuzzTokenizerJSON
     [safetensors]=FuzzSafetensors [gguf]=FuzzGGUF
 )
 declare -A MAX_LEN=(
-    [http1]=4096 [http2]=8192 [gzip]=4096 [json]=4096 [wordpiece]=1024 [unigram]=1024 [bpe]=1024
+    [http1]=4096 [http2]=8192 [gzip]=4096 [json]=4096 [wordpiece]=1024 [unigram]=1024 [bpe]=1024 [tokenizer-json]=16384
     [safetensors]=8192 [gguf]=8192
 )
-ALL=(http1 http2 gzip json wordpiece unigram bpe safetensors gguf)
+ALL=(http1 http2 gzip json wordpiece unigram bpe tokenizer-json safetensors gguf)
 TARGETS=("$@")
 [[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=("${ALL[@]}")
 for target in "${TARGETS[@]}"; do
