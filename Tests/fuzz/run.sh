@@ -55,7 +55,11 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}
 # Swift's own crash handler would take SIGILL/SIGTRAP from libFuzzer (which then neither reports nor saves the input).
 export SWIFT_BACKTRACE=enable=no
 export RAMPART_ROOT=$ROOT
-export RAMPART_FUZZ_SCRATCH=$ROOT/$SCRATCH/scratch
+# The model-file targets write each input to a file (the parsers mmap): on tmpfs that is ten times faster than on disk.
+if [[ -z ${RAMPART_FUZZ_SCRATCH:-} ]]; then
+    if [[ -d /dev/shm && -w /dev/shm ]]; then RAMPART_FUZZ_SCRATCH=/dev/shm/rampart-fuzz-$(id -u); else RAMPART_FUZZ_SCRATCH=$ROOT/$SCRATCH/scratch; fi
+fi
+export RAMPART_FUZZ_SCRATCH
 mkdir -p "$RAMPART_FUZZ_SCRATCH"
 
 failed=()
@@ -74,7 +78,10 @@ for target in "${TARGETS[@]}"; do
     [[ -n ${FUZZ_FLAGS:-} ]] && flags+=($FUZZ_FLAGS)
     echo "fuzz: $target for ${SECONDS_PER_TARGET} s"
     status=0
-    "$SCRATCH/release/${PRODUCT[$target]}" "${flags[@]}" "$corpus" "Tests/fuzz/corpus/$target" > "$log" 2>&1 || status=$?
+    "$SCRATCH/release/${PRODUCT[$target]}" "${flags[@]}" "$corpus" "Tests/fuzz/corpus/$target" > "$log" 2>&1 &
+    pid=$!
+    wait "$pid" || status=$?
+    rm -f "$RAMPART_FUZZ_SCRATCH/rampart-fuzz-$pid".*
     runs=$(sed -n 's/^stat::number_of_executed_units: //p' "$log" | tail -1)
     coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
     if [[ $status -eq 0 ]]; then
