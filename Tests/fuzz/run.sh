@@ -9,7 +9,8 @@
 #
 # Environment: FUZZ_SECONDS (per target), FUZZ_SANITIZE (default fuzzer,address; "fuzzer" builds faster),
 # FUZZ_BUILD=0 (skip the build), FUZZ_RUNS (stop after this many executions instead of / besides the time),
-# FUZZ_FLAGS (extra libFuzzer flags), FUZZ_SCRATCH (build directory, default .build-fuzz), FUZZ_ARTIFACTS (default
+# FUZZ_TIMEOUT (seconds one input may take, default 60: wall time, and a loaded machine can stall a run that
+# long), FUZZ_FLAGS (extra libFuzzer flags), FUZZ_SCRATCH (build directory, default .build-fuzz), FUZZ_ARTIFACTS (default
 # $FUZZ_SCRATCH/crashes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -70,7 +71,7 @@ for target in "${TARGETS[@]}"; do
     mkdir -p "$corpus" "$ARTIFACTS/$target"
     log=$SCRATCH/logs/$target.log
     mkdir -p "$(dirname "$log")"
-    flags=(-max_total_time="$SECONDS_PER_TARGET" -max_len="${MAX_LEN[$target]}" -timeout=10 -rss_limit_mb=2048
+    flags=(-max_total_time="$SECONDS_PER_TARGET" -max_len="${MAX_LEN[$target]}" -timeout="${FUZZ_TIMEOUT:-60}" -rss_limit_mb=2048
            -print_final_stats=1 -artifact_prefix="$ARTIFACTS/$target/")
     [[ -f Tests/fuzz/dict/$target.dict ]] && flags+=(-dict="Tests/fuzz/dict/$target.dict")
     [[ -n ${FUZZ_RUNS:-} ]] && flags+=(-runs="$FUZZ_RUNS")
