@@ -76,7 +76,8 @@ enum BPEFixture {
 
 /// Regression (issue 14, found by Tests/fuzz FuzzTokenizerJSON): ByteLevel with `add_prefix_space: true` after a
 /// Split inserted the space at index 0 of a piece that starts later in the text (an ArraySlice), trapping on the
-/// second word. HF tokenizers 0.22.2 prefixes every piece that does not start with a space.
+/// first such piece without a leading space (the comma below). HF tokenizers 0.22.2 prefixes every piece that does
+/// not start with a space.
 @Test func byteLevelPrefixSpace_afterSplitMatchesHF() throws {
     let url = BPEFixture.directory.appendingPathComponent("bpe.json")
     var document = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
