@@ -3,7 +3,8 @@
 
 Real examples of each input: HTTP/1.1 requests as clients send them, HTTP/2 frames from the h2 library's client,
 gzip bodies, the API's JSON bodies, tokenizer texts, small safetensors and GGUF files (the gguf package's writer,
-and the shipped model's own safetensors header). Needs the `h2` and `gguf` Python packages.
+and the shipped model's own safetensors header). Needs the `h2` and `gguf` Python packages. Inputs the fuzzers found
+(`crash-*`, `timeout-*`) are committed beside the seeds by hand and are not written here.
 """
 import gzip
 import json
