@@ -129,7 +129,7 @@ private func ggufWithTensor(dimensions: [UInt64], dataBytes: Int = 64) -> [UInt8
     }
 }
 
-/// Regression (issue 14, found by Tests/fuzz FuzzGGUF): a zero dimension made the product check pass, and
+/// Regression (issue 14, found writing the FuzzGGUF harness; reproduced through it): a zero dimension made the product check pass, and
 /// `elementCount` then overflowed multiplying the other three (SIGILL).
 @Test func gguf_zeroDimensionWithOverflowingOthersIsRejected() throws {
     let big = UInt64(Int32.max)
@@ -143,7 +143,7 @@ private func ggufWithTensor(dimensions: [UInt64], dataBytes: Int = 64) -> [UInt8
     }
 }
 
-/// Regression (issue 14, found by Tests/fuzz FuzzGGUF): rows of zero columns were dequantized one by one, 2⁶² of
+/// Regression (issue 14, found writing the FuzzGGUF harness; reproduced through it): rows of zero columns were dequantized one by one, 2⁶² of
 /// them (a hang). An empty tensor reads at once now.
 @Test func gguf_emptyRowsDequantizeAtOnce() throws {
     let big = UInt64(Int32.max)

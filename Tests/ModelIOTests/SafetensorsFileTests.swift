@@ -193,7 +193,7 @@ import Tensor
         }
     }
 
-    /// Regression (issue 14, found by Tests/fuzz FuzzSafetensors): a zero dimension passed the size check, and
+    /// Regression (issue 14, found writing the FuzzSafetensors harness; reproduced through it): a zero dimension passed the size check, and
     /// `elementCount` then multiplied 2³² × 2³² on the way to 0 (SIGILL on the first load).
     @Test func zeroDimensionWithOverflowingOthers_isInvalidTensorEntry() throws {
         let header = #"{"w":{"dtype":"F32","shape":[4294967296,4294967296,0],"data_offsets":[0,0]}}"#
