@@ -81,3 +81,31 @@ let package = Package(
         .testTarget(name: "GuardServiceTests", dependencies: ["GuardService", "HTTPServer", "Scoring", "Generation", "Architectures"]),
     ]
 )
+
+// libFuzzer targets (issue 14): declared only when RAMPART_FUZZ=1, so that a plain `swift build` never sees them.
+// Tests/fuzz/run.sh builds them with `-sanitize=fuzzer` and `-enable-testing` (the harnesses reach internal parsers
+// with `@testable import`, as the unit tests do). Each `main.swift` hands its `LLVMFuzzerTestOneInput` to libFuzzer's
+// driver (CFuzzDriver).
+if Context.environment["RAMPART_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzHTTP1", ["HTTPServer"]),
+        ("FuzzHTTP2", ["HTTPServer", "CNghttp2"]),
+        ("FuzzGzip", ["HTTPServer"]),
+        ("FuzzJSONRequest", ["GuardService", "HTTPServer"]),
+        ("FuzzWordPiece", ["Tokenizers"]),
+        ("FuzzUnigram", ["Tokenizers"]),
+        ("FuzzBPE", ["Tokenizers"]),
+        ("FuzzTokenizerJSON", ["Tokenizers"]),
+        ("FuzzSafetensors", ["ModelIO"]),
+        ("FuzzGGUF", ["ModelIO"]),
+    ]
+    package.targets.append(.target(name: "CFuzzDriver", path: "Tests/fuzz/Sources/CFuzzDriver"))
+    package.targets.append(.target(
+        name: "FuzzSupport", dependencies: ["CFuzzDriver", "Tokenizers"], path: "Tests/fuzz/Sources/FuzzSupport"))
+    for target in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: target.name, dependencies: target.dependencies + ["FuzzSupport"],
+            path: "Tests/fuzz/Sources/\(target.name)"))
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+    }
+}

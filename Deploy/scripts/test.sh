@@ -24,3 +24,7 @@ swift test 2>&1 | tee "${TMPDIR:-/tmp}/rampart-swift-test.log"
 
 swift build -c release --product rampart
 python3 -m pytest -q Tests/e2e Tests/deploy
+
+# libFuzzer targets (Tests/fuzz): built with -sanitize=fuzzer,address into .build-fuzz, each replays its committed
+# corpus and fuzzes 5 s more, failing on any crash. FUZZ_SECONDS=3600 Tests/fuzz/run.sh for a long run (README "Fuzzing").
+FUZZ_SECONDS=${FUZZ_SECONDS:-5} Tests/fuzz/run.sh

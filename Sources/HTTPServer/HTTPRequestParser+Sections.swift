@@ -25,7 +25,9 @@ extension HTTPRequestParser {
                     scan.startLineLength = lineLength
                 } else if lineLength == 0 {
                     scan.scanned = index + 1 - base
-                    if fieldBytes(scan) > configuration.maxHeaderBytes + 2 { return .failure(headersTooLarge) }
+                    if fieldBytes(scanned: scan.scanned, scan) > configuration.maxHeaderBytes + 2 {
+                        return .failure(headersTooLarge)
+                    }
                     return .complete(length: index + 1 - base)
                 } else {
                     scan.fieldLines += 1
@@ -41,19 +43,26 @@ extension HTTPRequestParser {
                 return .failure(.badRequest("NUL byte in header section"))
             }
             index += 1
+            // The limits are checked after every byte, not only where the input ends: otherwise the answer to an
+            // over-long line with a syntax error past the limit (414/431 or 400) would depend on how the bytes
+            // were split into reads.
+            if let error = limitError(scanned: index - base, scan: scan) { return .failure(error) }
         }
         scan.scanned = index - base
-        if scan.hasStartLine && scan.startLineLength == nil {
-            // +1 allows for the CR of a line that is exactly at the limit.
-            if scan.scanned > configuration.maxRequestLineBytes + 1 { return .failure(uriTooLong) }
-        } else if fieldBytes(scan) > configuration.maxHeaderBytes + 2 {
-            return .failure(headersTooLarge)
-        }
         return .incomplete
     }
 
-    private func fieldBytes(_ scan: SectionScan) -> Int {
-        scan.scanned - (scan.startLineLength.map { $0 + 2 } ?? 0)
+    /// 414 while the request line is still open and longer than the limit, 431 once the field lines pass theirs.
+    private func limitError(scanned: Int, scan: SectionScan) -> HTTPParseError? {
+        if scan.hasStartLine && scan.startLineLength == nil {
+            // +1 allows for the CR of a line that is exactly at the limit.
+            return scanned > configuration.maxRequestLineBytes + 1 ? uriTooLong : nil
+        }
+        return fieldBytes(scanned: scanned, scan) > configuration.maxHeaderBytes + 2 ? headersTooLarge : nil
+    }
+
+    private func fieldBytes(scanned: Int, _ scan: SectionScan) -> Int {
+        scanned - (scan.startLineLength.map { $0 + 2 } ?? 0)
     }
 
     private var uriTooLong: HTTPParseError {

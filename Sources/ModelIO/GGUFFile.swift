@@ -91,7 +91,8 @@ public final class GGUFFile: @unchecked Sendable {
             }
             // Each dimension fits in 31 bits but their product need not fit in Int: check it here, once,
             // so that `elementCount`, `byteCount` and the row count of `matrix(_:)` cannot overflow later.
-            guard dimensions.checkedProduct() != nil else {
+            // Zero dimensions aside: [2³¹−1, 2³¹−1, 2³¹−1, 0] has no elements, but multiplying in order overflows.
+            guard dimensions.filter({ $0 != 0 }).checkedProduct() != nil else {
                 throw ModelIOError.invalidGGUF(
                     file: path, detail: "tensor '\(name)': dimensions \(dimensions) have more than \(Int.max) elements")
             }
@@ -157,6 +158,8 @@ public final class GGUFFile: @unchecked Sendable {
         let info = try info(name).orThrow(ModelIOError.missingTensor(tensor: name, location: path))
         let matrix = try matrix(name)
         let tensor = Tensor(zeros: Array(info.dimensions.reversed()))
+        // An empty row ([0, 2³¹−1, 2³¹−1]) would still be visited 2⁶² times: nothing to read then.
+        guard matrix.columns > 0 else { return tensor }
         for r in 0..<matrix.rows { matrix.dequantizeRow(r, into: tensor.pointer + r * matrix.columns) }
         return tensor
     }

@@ -90,6 +90,11 @@ public final class SafetensorsFile: @unchecked Sendable {
             throw bad("missing or non-integer shape")
         }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("negative dimension in shape \(shape)") }
+        // A zero dimension makes the tensor empty, but `elementCount` and the loaders multiply the dimensions in
+        // order, so [2³², 2³², 0] would still overflow on the way to 0: the other dimensions must fit together too.
+        guard shape.filter({ $0 != 0 }).checkedProduct() != nil else {
+            throw bad("shape \(shape) has more than \(Int.max) elements, zero dimensions aside")
+        }
         guard let offsetValues = fields["data_offsets"] as? [NSNumber], let offsets = Self.integers(offsetValues),
               offsets.count == 2 else {
             throw bad("data_offsets must be [begin, end]")

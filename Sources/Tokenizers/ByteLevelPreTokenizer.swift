@@ -11,7 +11,8 @@ struct ByteLevelPreTokenizer: PreTokenizer {
 
     func split(_ piece: TextPiece) -> [TextPiece] {
         var piece = piece
-        if addPrefixSpace, piece.scalars.first != " " { piece.scalars.insert(" ", at: 0) }
+        // A piece is a slice of the text (after a Split, not at index 0): the space goes at its own start.
+        if addPrefixSpace, piece.scalars.first != " " { piece.scalars.insert(" ", at: piece.scalars.startIndex) }
         let words = useRegex ? GPT2Splitter.split(piece) : [piece]
         return words.map { word in
             var mapped: [Unicode.Scalar] = []

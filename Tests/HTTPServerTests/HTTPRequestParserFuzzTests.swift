@@ -54,4 +54,23 @@ struct SplitMix64: RandomNumberGenerator {
             #expect(actual == expected, "iteration \(iteration): \(String(decoding: bytes, as: UTF8.self).debugDescription)")
         }
     }
+
+    /// Regression (issue 14, found by Tests/fuzz FuzzHTTP1): the request-line and header-size limits were checked
+    /// only where a read ended, so an over-long line with a syntax error past the limit got 400 in one read and
+    /// 414 (or 431) byte by byte. The limits are checked after every byte now.
+    @Test func overLongHeadWithLateSyntaxError_sameAnswerWhateverTheSplits() {
+        let configuration = HTTPServerConfiguration(maxRequestLineBytes: 32, maxHeaderBytes: 64)
+        let cases: [(text: String, status: Int)] = [
+            ("GET /" + String(repeating: "a", count: 40) + "\rX HTTP/1.1\r\n\r\n", 414),
+            ("GET / HTTP/1.1\r\nA: " + String(repeating: "b", count: 80) + "\u{0}\r\n\r\n", 431),
+            ("GET / HTTP/1.1\r\nA: " + String(repeating: "b", count: 80) + "\nB: c\r\n\r\n", 431),
+        ]
+        for (text, status) in cases {
+            let whole = ParserHarness.parse(text, configuration: configuration)
+            var byteByByte = ParserHarness(configuration: configuration)
+            for byte in text.utf8 { byteByByte.feed([byte]) }
+            #expect(whole.map(\.failureStatus) == [status], "\(text.debugDescription)")
+            #expect(byteByByte.events == whole, "\(text.debugDescription)")
+        }
+    }
 }

@@ -129,6 +129,31 @@ private func ggufWithTensor(dimensions: [UInt64], dataBytes: Int = 64) -> [UInt8
     }
 }
 
+/// Regression (issue 14, found writing the FuzzGGUF harness; reproduced through it): a zero dimension made the product check pass, and
+/// `elementCount` then overflowed multiplying the other three (SIGILL).
+@Test func gguf_zeroDimensionWithOverflowingOthersIsRejected() throws {
+    let big = UInt64(Int32.max)
+    let url = try GGUFFixture.temporary(ggufWithTensor(dimensions: [big, big, big, 0], dataBytes: 0))
+    defer { try? FileManager.default.removeItem(at: url) }
+    #expect {
+        try GGUFFile(url: url)
+    } throws: { error in
+        guard case let .invalidGGUF(file, detail) = error as? ModelIOError else { return false }
+        return file == url.path && detail.contains("'w'")
+    }
+}
+
+/// Regression (issue 14, found writing the FuzzGGUF harness; reproduced through it): rows of zero columns were dequantized one by one, 2⁶² of
+/// them (a hang). An empty tensor reads at once now.
+@Test func gguf_emptyRowsDequantizeAtOnce() throws {
+    let big = UInt64(Int32.max)
+    let url = try GGUFFixture.temporary(ggufWithTensor(dimensions: [0, big, big], dataBytes: 0))
+    defer { try? FileManager.default.removeItem(at: url) }
+    let file = try GGUFFile(url: url)
+    #expect(file.tensors.first?.elementCount == 0)
+    #expect(try file.dequantized("w").shape == [Int(big), Int(big), 0])
+}
+
 /// The same builder makes a readable file when the sizes are sane, so the test above fails for the
 /// right reason.
 @Test func gguf_smallBuiltTensorReads() throws {

@@ -192,4 +192,26 @@ import Tensor
             }
         }
     }
+
+    /// Regression (issue 14, found writing the FuzzSafetensors harness; reproduced through it): a zero dimension passed the size check, and
+    /// `elementCount` then multiplied 2³² × 2³² on the way to 0 (SIGILL on the first load).
+    @Test func zeroDimensionWithOverflowingOthers_isInvalidTensorEntry() throws {
+        let header = #"{"w":{"dtype":"F32","shape":[4294967296,4294967296,0],"data_offsets":[0,0]}}"#
+        let url = try SafetensorsBuilder.write(SafetensorsBuilder().build(headerOverride: header))
+        #expect {
+            try SafetensorsFile(url: url)
+        } throws: { error in
+            guard case let .invalidTensorEntry(file, tensor, _) = error as? ModelIOError else { return false }
+            return file == url.path && tensor == "w"
+        }
+    }
+
+    /// An empty tensor whose other dimensions are sane still loads, as an empty tensor.
+    @Test func zeroDimension_loadsEmpty() throws {
+        let header = #"{"w":{"dtype":"F32","shape":[65536,0,3],"data_offsets":[0,0]}}"#
+        let url = try SafetensorsBuilder.write(SafetensorsBuilder().build(headerOverride: header))
+        let file = try SafetensorsFile(url: url)
+        #expect(file.entries["w"]?.elementCount == 0)
+        #expect(try file.tensor(named: "w").shape == [65536, 0, 3])
+    }
 }

@@ -73,3 +73,27 @@ enum BPEFixture {
     let json = #"{"model":{"type":"BPE","vocab":{"a":0},"merges":[]},"pre_tokenizer":{"type":"Split","pattern":{"Regex":"\\d+"},"behavior":"Isolated","invert":false}}"#
     #expect(throws: TokenizerError.self) { try Tokenizer(data: Data(json.utf8)) }
 }
+
+/// Regression (issue 14, found by Tests/fuzz FuzzTokenizerJSON): ByteLevel with `add_prefix_space: true` after a
+/// Split inserted the space at index 0 of a piece that starts later in the text (an ArraySlice), trapping on the
+/// first such piece without a leading space (the comma below). HF tokenizers 0.22.2 prefixes every piece that does
+/// not start with a space.
+@Test func byteLevelPrefixSpace_afterSplitMatchesHF() throws {
+    let url = BPEFixture.directory.appendingPathComponent("bpe.json")
+    var document = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    var preTokenizer = try #require(document["pre_tokenizer"] as? [String: Any])
+    var steps = try #require(preTokenizer["pretokenizers"] as? [[String: Any]])
+    #expect(steps.map { $0["type"] as? String } == ["Split", "ByteLevel"])
+    steps[1]["add_prefix_space"] = true
+    preTokenizer["pretokenizers"] = steps
+    document["pre_tokenizer"] = preTokenizer
+    let tokenizer = try Tokenizer(data: JSONSerialization.data(withJSONObject: document))
+    let expected: [(String, [Int32])] = [
+        ("Hello world, how are you?", [223, 42, 307, 282, 288, 263, 78, 70, 223, 14, 223, 74, 81, 89, 223, 67, 268, 223, 91, 81, 87, 223, 33]),
+        ("a b", [223, 67, 370]),
+        (" x", [223, 90]),
+    ]
+    for (text, ids) in expected {
+        #expect(tokenizer.tokenize(text) == ids, "\(text.debugDescription)")
+    }
+}
