@@ -39,8 +39,8 @@ def test_explain_points_at_the_harmful_passage(server):
     for window in windows:
         start, end = window["prompt"]["start"], window["prompt"]["end"]
         assert 0 <= start < end <= len(prompt)
-        if window["score"] >= result["threshold"]:
-            assert start in harmful and end - 1 in harmful, window
+        if window["score"] >= result["threshold"]:  # a flagged window read some of the harmful passage
+            assert start < harmful.stop and end > harmful.start, window
     assert windows[0]["prompt"]["start"] == 0 and windows[-1]["prompt"]["end"] == len(prompt.rstrip())
 
 

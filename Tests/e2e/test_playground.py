@@ -164,8 +164,10 @@ def test_playground_scores_a_long_prompt_and_maps_its_windows(server, browser, s
     spans = browser.evaluate("""[...document.querySelectorAll('.text[data-text=prompt] .heat-span')].map(s =>
         ({text: s.textContent, score: Number(s.dataset.score)}))""")
     assert "".join(s["text"] for s in spans) == long_prompt.rstrip()  # every word was read by some window
-    hottest = max(spans, key=lambda s: s["score"])
-    assert "poison" in hottest["text"] and hottest["score"] >= expected["threshold"]
+    # The hottest stretches are those the top window read; v5's top window may start in the benign text before the
+    # passage, so the stretches at the top score together contain it.
+    top = max(s["score"] for s in spans)
+    assert top >= expected["threshold"] and "poison" in "".join(s["text"] for s in spans if s["score"] == top)
     assert spans[0]["text"].startswith("Tomatoes") and spans[0]["score"] < expected["threshold"]
 
     # Labels are shown; components and categories only when the result carries them.
