@@ -46,56 +46,41 @@ extension GuardService {
             return
         }
         let includeUsage = decoded.stream_options?.include_usage == true
-        let stream = HTTPBodyStream()
-        let started = Mutex(false)
-        @Sendable func send(_ payload: Data) {
-            try? stream.write(Data("data: ".utf8) + payload + Data("\n\n".utf8))
-        }
+        let events = LazyEventStream()
         @Sendable func chunk(_ delta: ChatCompletionChunk.Delta, finishReason: String? = nil) -> Data {
             ProxyStream.encode(ChatCompletionChunk(id: id, created: created, model: model,
                                                    choices: [.init(delta: delta, finish_reason: finishReason)]))
         }
-        // The response starts with the first token, so a request refused before any output gets a JSON error.
         @Sendable func begin() {
-            let first = started.withLock { value -> Bool in
-                defer { value = true }
-                return !value
-            }
-            guard first else { return }
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "text/event-stream; charset=utf-8")
-            headers.add(name: "Cache-Control", value: "no-cache")
-            finish(HTTPResponse(status: .ok, headers: headers, stream: stream), nil)
-            send(chunk(.init(role: "assistant", content: "")))
+            if events.start({ finish($0, nil) }) { events.send(chunk(.init(role: "assistant", content: ""))) }
         }
         generator.generate(
             conversation: decoded.conversation, mode: mode, parameters: parameters,
-            isCancelled: { !context.isClientConnected || (started.withLock { $0 } && !stream.isOpen) },
+            isCancelled: { !context.isClientConnected || events.isAbandoned },
             onPiece: { piece in
                 begin()
                 // Only the new text in each event; a token that ends mid-character waits for the next one.
-                if !piece.text.isEmpty { send(chunk(.init(content: piece.text))) }
+                if !piece.text.isEmpty { events.send(chunk(.init(content: piece.text))) }
             },
             completion: { result in
                 switch result {
                 case let .success(output):
                     begin()
-                    send(chunk(.init(), finishReason: output.finishReason.rawValue))
+                    events.send(chunk(.init(), finishReason: output.finishReason.rawValue))
                     if includeUsage {
                         let usage = ChatCompletionChunk(id: id, created: created, model: model, choices: [],
                                                         usage: ChatUsage(prompt: output.promptTokens,
                                                                          completion: output.tokens.count))
-                        send(ProxyStream.encode(usage))
+                        events.send(ProxyStream.encode(usage))
                     }
                 case let .failure(error):
-                    guard started.withLock({ $0 }) else {
+                    guard events.hasStarted else {
                         finish(APIError.from(error).response(), nil)
                         return
                     }
-                    send(ProxyStream.encodeError(APIError.from(error)))
+                    events.send(ProxyStream.encodeError(APIError.from(error)))
                 }
-                send(Data("[DONE]".utf8))
-                stream.finish()
+                events.end()
             })
     }
 }

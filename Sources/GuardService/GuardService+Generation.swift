@@ -81,52 +81,35 @@ extension GuardService {
     private func streamGenerate(_ prompt: String, mode: ContrastiveDecoder.Mode, parameters: SamplingParameters,
                                 generator: GenerationWorker, context: HTTPRequestContext,
                                 finish: @escaping @Sendable (HTTPResponse, Int?) -> Void) {
-        let stream = HTTPBodyStream()
-        let started = Mutex(false)
+        let events = LazyEventStream()
         let text = Mutex("")
         let model = generator.modelName
         let soft = generator.usesSoftPrompts
-        @Sendable func begin() {
-            let first = started.withLock { value -> Bool in
-                defer { value = true }
-                return !value
-            }
-            guard first else { return }
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "text/event-stream; charset=utf-8")
-            headers.add(name: "Cache-Control", value: "no-cache")
-            finish(HTTPResponse(status: .ok, headers: headers, stream: stream), nil)
-        }
-        @Sendable func send(_ payload: Data) {
-            // A closed stream means the client left; isCancelled below stops the worker at the next step.
-            try? stream.write(Data("data: ".utf8) + payload + Data("\n\n".utf8))
-        }
         generator.generate(prompt: prompt, mode: mode, parameters: parameters,
-                           isCancelled: { !context.isClientConnected || (started.withLock { $0 } && !stream.isOpen) },
+                           isCancelled: { !context.isClientConnected || events.isAbandoned },
                            onPiece: { piece in
-                               begin()
+                               events.start { finish($0, nil) }
                                let sofar = text.withLock { value -> String in
                                    value += piece.text
                                    return value
                                }
-                               send(Self.encode(GenerateTokenEvent(token: piece.text, text: sofar, id: piece.token)))
+                               events.send(Self.encode(GenerateTokenEvent(token: piece.text, text: sofar, id: piece.token)))
                            },
                            completion: { result in
                                switch result {
                                case let .success(output):
-                                   begin()
-                                   send(Self.encode(GenerateResponseBody(output, mode: mode, model: model, softPrompts: soft)))
+                                   events.start { finish($0, nil) }
+                                   events.send(Self.encode(GenerateResponseBody(output, mode: mode, model: model, softPrompts: soft)))
                                case let .failure(error):
-                                   guard started.withLock({ $0 }) else {
+                                   guard events.hasStarted else {
                                        finish(APIError.from(error).response(), nil)
                                        return
                                    }
                                    let api = APIError.from(error)
-                                   send(Data((try? JSONSerialization.data(withJSONObject: [
+                                   events.send(Data((try? JSONSerialization.data(withJSONObject: [
                                        "error": ["message": api.message, "type": api.type, "code": api.code]])) ?? Data()))
                                }
-                               send(Data("[DONE]".utf8))
-                               stream.finish()
+                               events.end()
                            })
     }
 

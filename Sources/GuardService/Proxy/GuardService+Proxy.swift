@@ -266,15 +266,12 @@ extension GuardService {
                                 choices: [.init(delta: .init(), finish_reason: "content_filter")], rampart: report),
         ]
         var events = Data()
-        for chunk in chunks { events += Data("data: ".utf8) + ProxyStream.encode(chunk) + Data("\n\n".utf8) }
-        events += Data("data: [DONE]\n\n".utf8)
+        for chunk in chunks { events += ServerSentEvents.event(ProxyStream.encode(chunk)) }
+        events += ServerSentEvents.event(ServerSentEvents.done)
         let body = HTTPBodyStream()
         try? body.write(events)
         body.finish()
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "text/event-stream; charset=utf-8")
-        headers.add(name: "Cache-Control", value: "no-cache")
-        return HTTPResponse(status: .ok, headers: headers, stream: body)
+        return ServerSentEvents.response(body)
     }
 
     /// The upstream's answer with each flagged choice's content replaced by the refusal and its `finish_reason` set to

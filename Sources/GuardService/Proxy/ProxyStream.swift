@@ -354,15 +354,12 @@ final class ProxyStream: Sendable {
     private func begin(_ state: inout State) {
         guard !state.isStarted else { return }
         state.isStarted = true
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "text/event-stream; charset=utf-8")
-        headers.add(name: "Cache-Control", value: "no-cache")
-        setup.respond(HTTPResponse(status: .ok, headers: headers, stream: stream))
+        setup.respond(ServerSentEvents.response(stream))
     }
 
     private func write(_ payload: Data) {
         // A closed stream means the client left; the disconnect handler cancels the upstream.
-        try? stream.write(Data("data: ".utf8) + payload + Data("\n\n".utf8))
+        try? stream.write(ServerSentEvents.event(payload))
     }
 
     private func log(_ state: inout State, outcome: String) {
